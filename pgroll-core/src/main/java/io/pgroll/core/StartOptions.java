@@ -1,0 +1,36 @@
+package io.pgroll.core;
+
+import java.time.Duration;
+
+/**
+ * Options of {@code start}.
+ *
+ * @param skipValidation  skip the validation pass (pgroll {@code --skip-validation})
+ * @param batchSize       rows per backfill batch (pgroll {@code --backfill-batch-size}, default 1000)
+ * @param batchDelay      pause between backfill batches (pgroll {@code --backfill-batch-delay}, default 0)
+ * @param progress        receives backfill progress; never null
+ */
+public record StartOptions(boolean skipValidation, int batchSize, Duration batchDelay, BackfillProgress progress) {
+
+    public static final int DEFAULT_BATCH_SIZE = 1000;
+
+    public StartOptions {
+        if (batchSize <= 0) {
+            throw new PgRollException("backfill batch size must be positive, got " + batchSize);
+        }
+        batchDelay = batchDelay == null ? Duration.ZERO : batchDelay;
+        progress = progress == null ? BackfillProgress.NONE : progress;
+    }
+
+    public static StartOptions defaults() {
+        return new StartOptions(false, DEFAULT_BATCH_SIZE, Duration.ZERO, BackfillProgress.NONE);
+    }
+
+    /** Receives backfill progress of one table. */
+    @FunctionalInterface
+    public interface BackfillProgress {
+        BackfillProgress NONE = (table, done, total) -> { };
+
+        void update(String table, long rowsDone, long rowsTotal);
+    }
+}

@@ -1,0 +1,6 @@
+package io.pgroll.core.migration;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+public record DropTable(@JsonProperty("name") String name) implements Operation {
+}
