@@ -1,23 +1,47 @@
 package io.pgroll.core;
 
+import io.pgroll.core.db.ConnectionUrl;
+import io.pgroll.core.db.LockRetry;
+import io.pgroll.core.db.Sql;
+import io.pgroll.core.db.StatementRunner;
+import io.pgroll.core.engine.MigrationEngine;
 import io.pgroll.core.migration.Migration;
+import io.pgroll.core.state.MigrationRecord;
+import io.pgroll.core.state.StateStore;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 import java.util.Optional;
+import java.util.Properties;
 
 /**
  * The public entry point: runs pgroll migrations against one target schema of one database.
- * Not thread-safe; open one per unit of work and close it.
+ * Not thread-safe; open one per unit of work and close it. Connections are opened on first use.
  */
 public final class PgRoll implements AutoCloseable {
 
     private final PgRollConfig config;
+    private final LockRetry lockRetry;
+    private Connection stateConnection;
+    private Connection migrationConnection;
+    private StateStore state;
+    private MigrationEngine engine;
 
-    private PgRoll(PgRollConfig config) {
+    private PgRoll(PgRollConfig config, LockRetry lockRetry) {
         this.config = config;
+        this.lockRetry = lockRetry;
     }
 
     public static PgRoll open(PgRollConfig config) {
-        return new PgRoll(config);
+        return new PgRoll(config, LockRetry.defaults());
+    }
+
+    /** Like {@link #open(PgRollConfig)} with a custom policy for retrying statements that hit lock_timeout. */
+    public static PgRoll open(PgRollConfig config, LockRetry lockRetry) {
+        return new PgRoll(config, lockRetry);
     }
 
     public PgRollConfig config() {
@@ -26,31 +50,37 @@ public final class PgRoll implements AutoCloseable {
 
     /** Whether the state schema exists and is initialised. */
     public boolean isInitialized() {
-        throw new IllegalStateException("engine under construction");
+        return state().isInitialized();
     }
 
     /** Creates or upgrades the state schema; idempotent and safe to run concurrently. */
     public void init() {
-        throw new IllegalStateException("engine under construction");
+        state().init();
     }
 
     /** Starts a migration: expands the schema and creates its version schema. */
     public StartResult start(Migration migration, StartOptions options) {
-        throw new IllegalStateException("engine under construction");
+        return engine().start(migration, options);
     }
 
     /** Completes the active migration. */
     public void complete() {
-        throw new IllegalStateException("engine under construction");
+        engine().complete();
     }
 
     /** Rolls back the active migration. */
     public void rollback() {
-        throw new IllegalStateException("engine under construction");
+        engine().rollback();
     }
 
     public Status status() {
-        throw new IllegalStateException("engine under construction");
+        StateStore s = initializedState();
+        Optional<String> version = s.latestVersion(config.schema());
+        if (version.isEmpty()) {
+            return new Status(config.schema(), "", Status.NO_MIGRATIONS);
+        }
+        boolean active = s.activeMigration(config.schema()).isPresent();
+        return new Status(config.schema(), version.get(), active ? Status.IN_PROGRESS : Status.COMPLETE);
     }
 
     /**
@@ -58,26 +88,101 @@ public final class PgRoll implements AutoCloseable {
      * and completed, the last is completed only when {@code completeLast}.
      */
     public MigrateResult migrate(List<Migration> local, boolean completeLast, boolean expectOne, StartOptions options) {
-        throw new IllegalStateException("engine under construction");
+        return engine().migrate(local, completeLast, expectOne, options);
     }
 
     /** Validates a migration against the live schema without changing anything. */
     public void validate(Migration migration) {
-        throw new IllegalStateException("engine under construction");
+        engine().validate(migration);
     }
 
     /** The latest version schema ({@code <schema>_<version>}) that exists, if any. */
     public Optional<String> latestVersionSchema() {
-        throw new IllegalStateException("engine under construction");
+        return initializedState().latestVersion(config.schema()).map(v -> config.schema() + "_" + v);
     }
 
     /** The name of the latest migration in the history (of any type), if any. */
     public Optional<String> latestMigrationName() {
-        throw new IllegalStateException("engine under construction");
+        return initializedState().latestMigration(config.schema()).map(MigrationRecord::name);
     }
 
     @Override
     public void close() {
+        closeQuietly(migrationConnection);
+        closeQuietly(stateConnection);
+        migrationConnection = null;
+        stateConnection = null;
+    }
+
+    private StateStore state() {
+        if (state == null) {
+            stateConnection = connect("pgroll-state");
+            state = new StateStore(stateConnection, config.stateSchema());
+        }
+        return state;
+    }
+
+    private StateStore initializedState() {
+        StateStore s = state();
+        if (!s.isInitialized()) {
+            throw new PgRollException("pgroll is not initialized, run 'pgroll init' to initialize");
+        }
+        if (s.needsUpgrade()) {
+            s.init();
+        }
+        return s;
+    }
+
+    private MigrationEngine engine() {
+        if (engine == null) {
+            StateStore s = initializedState();
+            migrationConnection = connect("pgroll");
+            try (Statement st = migrationConnection.createStatement()) {
+                st.execute("SET search_path TO " + Sql.ident(config.schema()));
+                if (!config.lockTimeout().isZero()) {
+                    st.execute("SET lock_timeout = " + Sql.literal(config.lockTimeout().toMillis() + "ms"));
+                }
+                if (config.role() != null) {
+                    st.execute("SET ROLE " + Sql.ident(config.role()));
+                }
+                int major;
+                try (ResultSet rs = st.executeQuery("SELECT current_setting('server_version_num')::int / 10000")) {
+                    rs.next();
+                    major = rs.getInt(1);
+                }
+                engine = new MigrationEngine(config, new StatementRunner(migrationConnection, lockRetry), s, major);
+            } catch (SQLException e) {
+                throw new PgRollException("could not prepare the migration connection: " + e.getMessage(), e);
+            }
+        }
+        return engine;
+    }
+
+    private Connection connect(String applicationName) {
+        Properties props = new Properties();
+        props.setProperty("ApplicationName", applicationName);
+        try {
+            Connection c = DriverManager.getConnection(ConnectionUrl.toJdbc(config.url()), props);
+            try (Statement st = c.createStatement()) {
+                // keeps our own DDL out of the inferred-migration history that the event triggers record
+                st.execute("SET pgroll.no_inferred_migrations = 'TRUE'");
+            }
+            return c;
+        } catch (SQLException e) {
+            throw new PgRollException("could not connect to " + ConnectionUrl.redact(config.url()) + ": "
+                    + e.getMessage().lines().findFirst().orElse(""), e);
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // nothing useful to do when closing fails
+        }
     }
 
     /** @param versionSchema the new version schema, or null when version schemas are disabled */

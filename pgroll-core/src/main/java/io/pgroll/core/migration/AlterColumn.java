@@ -16,7 +16,7 @@ public record AlterColumn(
         @JsonProperty("default") TriState defaultValue,
         @JsonProperty("comment") TriState comment,
         @JsonProperty("up") String up,
-        @JsonProperty("down") String down) implements Operation {
+        @JsonProperty("down") String down) implements NotYetSupported {
 
     public record UniqueConstraint(@JsonProperty("name") String name) {
     }

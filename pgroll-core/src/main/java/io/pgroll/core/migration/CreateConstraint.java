@@ -16,5 +16,5 @@ public record CreateConstraint(
         @JsonProperty("references") TableForeignKeyReference references,
         @JsonProperty("index_parameters") IndexParameters indexParameters,
         @JsonProperty("up") Map<String, String> up,
-        @JsonProperty("down") Map<String, String> down) implements Operation {
+        @JsonProperty("down") Map<String, String> down) implements NotYetSupported {
 }

@@ -9,5 +9,5 @@ public record DropConstraint(
         @JsonProperty("table") String table,
         @JsonProperty("name") String name,
         @JsonProperty("up") String up,
-        @JsonProperty("down") String down) implements Operation {
+        @JsonProperty("down") String down) implements NotYetSupported {
 }

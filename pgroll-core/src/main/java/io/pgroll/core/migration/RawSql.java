@@ -2,11 +2,53 @@ package io.pgroll.core.migration;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.pgroll.core.plan.PlanContext;
+import io.pgroll.core.plan.ValidationContext;
 
-/** The {@code sql} operation. Without {@code onComplete} it must be the only operation of its migration. */
+/**
+ * The {@code sql} operation: {@code up} runs at start (or at complete with {@code onComplete}), {@code down} at
+ * rollback. Without {@code onComplete} it must be the only operation of its migration.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RawSql(
         @JsonProperty("up") String up,
         @JsonProperty("down") String down,
-        @JsonProperty("onComplete") @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean onComplete) implements Operation {
+        @JsonProperty("onComplete") @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean onComplete)
+        implements Operation {
+
+    @Override
+    public void validate(ValidationContext ctx) {
+        if (up == null || up.isBlank()) {
+            throw ctx.error("up", "migration is empty");
+        }
+        if (onComplete && down != null && !down.isBlank()) {
+            throw ctx.error("down", "down is not allowed with onComplete");
+        }
+    }
+
+    /** Whether this operation changes the schema at start, outside what the virtual schema can track. */
+    public boolean isolated() {
+        return !onComplete;
+    }
+
+    @Override
+    public void start(PlanContext ctx) {
+        if (!onComplete) {
+            ctx.sql(up);
+        }
+    }
+
+    @Override
+    public void complete(PlanContext ctx) {
+        if (onComplete) {
+            ctx.sql(up);
+        }
+    }
+
+    @Override
+    public void rollback(PlanContext ctx) {
+        if (!onComplete && down != null && !down.isBlank()) {
+            ctx.sql(down);
+        }
+    }
 }

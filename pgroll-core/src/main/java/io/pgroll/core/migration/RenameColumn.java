@@ -1,9 +1,41 @@
 package io.pgroll.core.migration;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.pgroll.core.db.Sql;
+import io.pgroll.core.plan.PlanContext;
+import io.pgroll.core.plan.ValidationContext;
+import io.pgroll.core.schema.Table;
 
+/** Renames a column: only the new version's view uses the new name until complete renames the column itself. */
 public record RenameColumn(
         @JsonProperty("table") String table,
         @JsonProperty("from") String from,
         @JsonProperty("to") String to) implements Operation {
+
+    @Override
+    public void validate(ValidationContext ctx) {
+        Table t = ctx.requireTable("table", table);
+        ctx.requireColumn("from", t, from);
+        ctx.requireIdentifier("to", to);
+        ctx.requireColumnAbsent("to", t, to);
+    }
+
+    @Override
+    public void start(PlanContext ctx) {
+        ctx.schema().table(table).ifPresent(t -> t.renameColumn(from, to));
+    }
+
+    @Override
+    public void complete(PlanContext ctx) {
+        ctx.schema().table(table).ifPresent(t -> t.column(to).ifPresent(column -> {
+            ctx.sql("ALTER TABLE " + ctx.qualified(t.physicalName()) + " RENAME COLUMN "
+                    + Sql.ident(column.physicalName()) + " TO " + Sql.ident(to));
+            column.setPhysicalName(to);
+        }));
+    }
+
+    @Override
+    public void rollback(PlanContext ctx) {
+        // nothing physical was changed
+    }
 }

@@ -1,0 +1,160 @@
+package io.pgroll.core.db;
+
+import io.pgroll.core.PgRollException;
+import io.pgroll.core.plan.Step;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs steps on the migration connection (autocommit, lock_timeout set), retrying a step as a whole whenever it fails
+ * to get a lock in time.
+ */
+public final class StatementRunner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StatementRunner.class);
+
+    private final Connection connection;
+    private final LockRetry retry;
+
+    public StatementRunner(Connection connection, LockRetry retry) {
+        this.connection = connection;
+        this.retry = retry;
+    }
+
+    public Connection connection() {
+        return connection;
+    }
+
+    public void execute(Step step) {
+        long start = System.nanoTime();
+        for (int attempt = 0; ; attempt++) {
+            try {
+                runOnce(step);
+                return;
+            } catch (SQLException e) {
+                cleanUp(step);
+                if (LockRetry.isLockTimeout(e) && retry.shouldRetry(start)) {
+                    long waitMs = retry.delay(attempt).toMillis();
+                    LOG.info("lock not available for [{}]; retrying in {} ms", firstLine(step), waitMs);
+                    sleep(waitMs);
+                    continue;
+                }
+                throw new SqlFailure(step, e);
+            }
+        }
+    }
+
+    public void execute(List<Step> steps) {
+        steps.forEach(this::execute);
+    }
+
+    /** Runs a query with lock-timeout retry and maps each row to a list of column strings. */
+    public List<List<String>> query(String sql, Object... params) {
+        long start = System.nanoTime();
+        for (int attempt = 0; ; attempt++) {
+            try (PreparedStatement ps = connection.prepareStatement(sql)) {
+                for (int i = 0; i < params.length; i++) {
+                    ps.setObject(i + 1, params[i]);
+                }
+                List<List<String>> rows = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    int n = rs.getMetaData().getColumnCount();
+                    while (rs.next()) {
+                        List<String> row = new ArrayList<>(n);
+                        for (int c = 1; c <= n; c++) {
+                            row.add(rs.getString(c));
+                        }
+                        rows.add(row);
+                    }
+                }
+                return rows;
+            } catch (SQLException e) {
+                if (LockRetry.isLockTimeout(e) && retry.shouldRetry(start)) {
+                    sleep(retry.delay(attempt).toMillis());
+                    continue;
+                }
+                throw new SqlFailure(Step.sql(sql), e);
+            }
+        }
+    }
+
+    private void runOnce(Step step) throws SQLException {
+        if (!step.transactional() || step.statements().size() == 1) {
+            try (Statement s = connection.createStatement()) {
+                LOG.debug("{}", step.statements().get(0));
+                s.execute(step.statements().get(0));
+            }
+            return;
+        }
+        connection.setAutoCommit(false);
+        try (Statement s = connection.createStatement()) {
+            for (String sql : step.statements()) {
+                LOG.debug("{}", sql);
+                s.execute(sql);
+            }
+            connection.commit();
+        } catch (SQLException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(true);
+        }
+    }
+
+    private void cleanUp(Step step) {
+        if (step.onFailure() == null) {
+            return;
+        }
+        try (Statement s = connection.createStatement()) {
+            s.execute(step.onFailure());
+        } catch (SQLException e) {
+            LOG.warn("clean-up after a failed step failed too: {}", e.getMessage());
+        }
+    }
+
+    private static String firstLine(Step step) {
+        String sql = step.statements().get(0);
+        int nl = sql.indexOf('\n');
+        return nl < 0 ? sql : sql.substring(0, nl) + " ...";
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PgRollException("interrupted while waiting for a lock");
+        }
+    }
+
+    /** A statement failed for a reason other than a lock timeout. The message names the statement and the error. */
+    public static final class SqlFailure extends PgRollException {
+        private final transient Step step;
+
+        SqlFailure(Step step, SQLException cause) {
+            super(cause.getMessage().lines().findFirst().orElse("SQL error")
+                    + " (SQLSTATE " + cause.getSQLState() + ") while running: " + abbreviate(step), cause);
+            this.step = step;
+        }
+
+        public Step step() {
+            return step;
+        }
+
+        public String sqlState() {
+            return ((SQLException) getCause()).getSQLState();
+        }
+
+        private static String abbreviate(Step step) {
+            String sql = String.join("; ", step.statements()).replaceAll("\\s+", " ");
+            return sql.length() > 200 ? sql.substring(0, 200) + "..." : sql;
+        }
+    }
+}

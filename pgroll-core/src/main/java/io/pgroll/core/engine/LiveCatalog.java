@@ -1,0 +1,49 @@
+package io.pgroll.core.engine;
+
+import io.pgroll.core.PgRollException;
+import io.pgroll.core.plan.Catalog;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Answers planning questions from the server. The constant-default probe adds a column with the default to an empty
+ * temporary table inside a transaction that is rolled back, and asks whether PostgreSQL stored the default as a
+ * "missing value" (catalog only, no rewrite), which it does exactly when the expression is not volatile.
+ */
+final class LiveCatalog implements Catalog {
+    private final Connection connection;
+    private final Map<String, Boolean> constantDefaults = new HashMap<>();
+
+    LiveCatalog(Connection connection) {
+        this.connection = connection;
+    }
+
+    @Override
+    public boolean isConstantDefault(String type, String defaultExpression) {
+        return constantDefaults.computeIfAbsent(type + "\u0000" + defaultExpression, k -> probe(type, defaultExpression));
+    }
+
+    private boolean probe(String type, String defaultExpression) {
+        try {
+            connection.setAutoCommit(false);
+            try (Statement s = connection.createStatement()) {
+                s.execute("CREATE TEMPORARY TABLE _pgroll_default_probe () ON COMMIT DROP");
+                s.execute("ALTER TABLE _pgroll_default_probe ADD COLUMN probe " + type + " DEFAULT " + defaultExpression);
+                try (ResultSet rs = s.executeQuery("SELECT atthasmissing FROM pg_attribute "
+                        + "WHERE attrelid = 'pg_temp._pgroll_default_probe'::regclass AND attname = 'probe'")) {
+                    return rs.next() && rs.getBoolean(1);
+                }
+            } finally {
+                connection.rollback();
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new PgRollException("invalid default " + defaultExpression + " for type " + type + ": "
+                    + e.getMessage().lines().findFirst().orElse(""), e);
+        }
+    }
+}

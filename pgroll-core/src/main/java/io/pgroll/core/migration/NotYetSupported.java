@@ -1,0 +1,32 @@
+package io.pgroll.core.migration;
+
+import io.pgroll.core.plan.PlanContext;
+import io.pgroll.core.plan.ValidationContext;
+
+/**
+ * Operations this version parses but cannot run yet: validation rejects them with a clear message, so nothing is
+ * ever planned for them.
+ */
+sealed interface NotYetSupported extends Operation
+        permits AlterColumn, CreateConstraint, DropConstraint, DropMultiColumnConstraint {
+
+    @Override
+    default void validate(ValidationContext ctx) {
+        throw ctx.error(null, "the " + type() + " operation is not supported by this version of pgroll for Java yet");
+    }
+
+    @Override
+    default void start(PlanContext ctx) {
+        throw new IllegalStateException(type() + " cannot be planned");
+    }
+
+    @Override
+    default void complete(PlanContext ctx) {
+        throw new IllegalStateException(type() + " cannot be planned");
+    }
+
+    @Override
+    default void rollback(PlanContext ctx) {
+        throw new IllegalStateException(type() + " cannot be planned");
+    }
+}
