@@ -1,0 +1,54 @@
+package io.pgroll.core.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.pgroll.core.PgRoll;
+import io.pgroll.core.PgRollConfig;
+import io.pgroll.core.StartOptions;
+import io.pgroll.core.testing.Harness;
+import io.pgroll.core.testing.TestPostgres;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Managed services (RDS, Cloud SQL, Supabase, Neon) give an owner role, never a superuser. */
+class NonSuperuserTest {
+
+    @Test
+    void aRoleThatOwnsItsDatabaseRunsTheWholeLifecycle() throws Exception {
+        String admin = TestPostgres.adminUrl();
+        try (Connection c = TestPostgres.connect(admin); Statement s = c.createStatement()) {
+            s.execute("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'app_owner') THEN "
+                    + "CREATE ROLE app_owner LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE; END IF; END $$");
+            s.execute("CREATE DATABASE owned_by_app OWNER app_owner");
+        }
+        try (Connection c = TestPostgres.connect(admin.replace("/postgres?", "/owned_by_app?"));
+             Statement s = c.createStatement()) {
+            s.execute("ALTER SCHEMA public OWNER TO app_owner");
+        }
+        String url = admin.replace("/postgres?", "/owned_by_app?").replace("user=postgres", "user=app_owner");
+        try (PgRoll roll = PgRoll.open(PgRollConfig.of(url))) {
+            roll.init();
+            roll.start(Harness.migration("01_create", """
+                    {"operations":[{"create_table":{"name":"t","columns":[
+                      {"name":"id","type":"serial","pk":true},{"name":"v","type":"text","nullable":true}]}}]}"""),
+                    StartOptions.defaults());
+            roll.complete();
+            roll.start(Harness.migration("02_add", """
+                    {"operations":[{"add_column":{"table":"t","up":"'x'","column":{"name":"w","type":"text"}}}]}"""),
+                    StartOptions.defaults());
+            roll.rollback();
+            roll.start(Harness.migration("02_add", """
+                    {"operations":[{"add_column":{"table":"t","up":"'x'","column":{"name":"w","type":"text"}}}]}"""),
+                    StartOptions.defaults());
+            roll.complete();
+            try (Connection c = TestPostgres.connect(url); Statement s = c.createStatement()) {
+                s.execute("SET search_path TO public_02_add");
+                s.execute("INSERT INTO t (v, w) VALUES ('a', 'b')");
+            }
+            assertEquals("02_add", roll.status().version());
+            assertEquals(List.of("02_add"), List.of(roll.latestMigrationName().orElseThrow()));
+        }
+    }
+}
