@@ -1,0 +1,306 @@
+package io.pgroll.core.migration;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLAnchorReplayingFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+
+/**
+ * Reads pgroll migration files ({@code .json}, {@code .yaml}, {@code .yml}) into {@link Migration}s.
+ *
+ * <p>Parsing is strict: unknown fields, wrong JSON types, missing required fields and invalid enumerated values are
+ * rejected with a one-line {@link MigrationFileException} such as
+ * {@code 02_add.yaml: operations[1].add_column.column.type: required}. In YAML files, scalars given where a string is
+ * expected ({@code down: 0}, {@code default: true}) are accepted as their text. The migration name is the file's base
+ * name without its last extension.
+ */
+public final class MigrationReader {
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final JsonFactory JSON = JsonFactory.builder().build();
+    // an empty plain scalar ("default:") is null in YAML; a quoted '' stays an empty string. Anchors and aliases
+    // (&x / *x) are expanded.
+    private static final YAMLFactory YAML = new YAMLAnchorReplayingFactory(YAMLFactory.builder()
+            .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL)
+            .build(), null);
+    private static final Comparator<String> BYTEWISE = (a, b) -> Arrays.compareUnsigned(
+            a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+    private static final Pattern JACKSON_LOCATION = Pattern.compile(
+            "\\s*(\\(start marker at )?\\[Source: .*$|\\s*at \\[Source: .*$");
+    private static final Pattern SNAKEYAML_EVENT = Pattern.compile(
+            "<org\\.yaml\\.snakeyaml\\.events\\.(\\w+)Event\\b[^>]*>");
+
+    private enum Format {
+        JSON("JSON"), YAML("YAML");
+
+        final String label;
+
+        Format(String label) {
+            this.label = label;
+        }
+    }
+
+    private MigrationReader() {
+    }
+
+    /** Reads and parses one migration file. */
+    public static Migration read(Path file) {
+        String fileName = baseName(file);
+        formatOf(fileName);
+        String content;
+        try {
+            byte[] bytes = Files.readAllBytes(file);
+            content = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (NoSuchFileException e) {
+            throw new MigrationFileException(fileName, null, "file not found: " + file, e);
+        } catch (CharacterCodingException e) {
+            throw new MigrationFileException(fileName, null, "not valid UTF-8", e);
+        } catch (IOException e) {
+            throw new MigrationFileException(fileName, null, "cannot read file: " + describe(e), e);
+        }
+        return parse(fileName, content);
+    }
+
+    /**
+     * Parses migration file content. The format is chosen from {@code fileName}'s extension ({@code .json} is strict
+     * JSON, {@code .yaml}/{@code .yml} YAML) and the migration is named after it.
+     */
+    public static Migration parse(String fileName, String content) {
+        String base = baseName(fileName);
+        Format format = formatOf(base);
+        String name = base.substring(0, base.lastIndexOf('.'));
+        if (name.isEmpty()) {
+            throw new MigrationFileException(base, null, "the migration name (file name without extension) is empty");
+        }
+        JsonNode root = readTree(base, content, format);
+        return new MigrationBinder(base, format == Format.YAML).bindMigration(name, root);
+    }
+
+    /**
+     * Parses a migration in its serialised JSON form (as written by {@link MigrationWriter#toJson}, e.g. the state
+     * store's {@code migration} column). Errors name {@code name} as the file.
+     */
+    public static Migration fromJson(String name, String json) {
+        JsonNode root = readTree(name, json, Format.JSON);
+        return new MigrationBinder(name, false).bindMigration(name, root);
+    }
+
+    /**
+     * Reads every migration file ({@code *.json}, {@code *.yml}, {@code *.yaml}) directly inside {@code dir}, in
+     * byte-wise order of their base names. Other files and subdirectories are ignored.
+     */
+    public static List<Migration> readDirectory(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new MigrationFileException(dir.toString(), null,
+                    Files.exists(dir) ? "not a directory" : "directory not found");
+        }
+        List<Path> files = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path entry : entries) {
+                String name = baseName(entry);
+                if (isMigrationFileName(name) && Files.isRegularFile(entry)) {
+                    files.add(entry);
+                }
+            }
+        } catch (IOException | SecurityException e) {
+            throw new MigrationFileException(dir.toString(), null, "cannot read directory: " + describe(e), e);
+        }
+        files.sort(Comparator.comparing(MigrationReader::baseName, BYTEWISE));
+        List<Migration> migrations = new ArrayList<>(files.size());
+        for (Path file : files) {
+            migrations.add(read(file));
+        }
+        return List.copyOf(migrations);
+    }
+
+    /** Whether a file name has one of the migration file extensions. */
+    public static boolean isMigrationFileName(String fileName) {
+        return formatFor(fileName) != null;
+    }
+
+    /** The order {@link #readDirectory} sorts file names in: byte-wise comparison of their UTF-8 encodings. */
+    public static Comparator<String> fileNameOrder() {
+        return BYTEWISE;
+    }
+
+    private static Format formatFor(String fileName) {
+        if (fileName.endsWith(".json")) {
+            return Format.JSON;
+        }
+        if (fileName.endsWith(".yaml") || fileName.endsWith(".yml")) {
+            return Format.YAML;
+        }
+        return null;
+    }
+
+    private static Format formatOf(String fileName) {
+        Format format = formatFor(fileName);
+        if (format == null) {
+            throw new MigrationFileException(fileName, null,
+                    "unsupported file extension, expected .json, .yaml or .yml");
+        }
+        return format;
+    }
+
+    private static String baseName(Path file) {
+        Path name = file.getFileName();
+        return name == null ? file.toString() : name.toString();
+    }
+
+    private static String baseName(String fileName) {
+        int slash = Math.max(fileName.lastIndexOf('/'), fileName.lastIndexOf('\\'));
+        return fileName.substring(slash + 1);
+    }
+
+    private static String describe(Exception e) {
+        String message = e.getMessage();
+        return message == null ? e.getClass().getSimpleName() : message;
+    }
+
+    // ---- syntax: text -> tree ----------------------------------------------------------------------------------
+
+    private static JsonNode readTree(String file, String content, Format format) {
+        if (content.startsWith("\uFEFF")) {
+            content = content.substring(1);
+        }
+        JsonFactory factory = format == Format.JSON ? JSON : YAML;
+        try (JsonParser parser = factory.createParser(content)) {
+            JsonToken first = parser.nextToken();
+            if (first == null) {
+                throw new MigrationFileException(file, null, "invalid " + format.label + ": empty document");
+            }
+            JsonNode root = readValue(file, format, parser, first);
+            if (parser.nextToken() != null) {
+                throw syntaxError(file, format, format == Format.YAML
+                        ? "multiple YAML documents are not supported"
+                        : "unexpected content after the top-level value", parser.currentTokenLocation());
+            }
+            return root;
+        } catch (JsonProcessingException e) {
+            throw syntaxError(file, format, e);
+        } catch (IOException e) {
+            throw new MigrationFileException(file, null, "invalid " + format.label + ": " + describe(e), e);
+        } catch (MigrationFileException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // defensive: a parser failure that escaped Jackson's exception wrapping still becomes a one-line error
+            throw new MigrationFileException(file, null, "invalid " + format.label + ": " + shorten(describe(e)), e);
+        }
+    }
+
+    /**
+     * Builds a tree from the token stream starting at {@code token}. Unlike Jackson's own tree reader this rejects
+     * duplicate keys in both formats and keeps YAML numbers as their original text (there are no numeric fields in
+     * the format; a YAML {@code down: 0} or {@code default: 1.50} is SQL text).
+     */
+    private static JsonNode readValue(String file, Format format, JsonParser p, JsonToken token) throws IOException {
+        if (token == null) {
+            throw syntaxError(file, format, "unexpected end of input", p.currentLocation());
+        }
+        switch (token) {
+            case START_OBJECT: {
+                ObjectNode object = NODES.objectNode();
+                JsonToken t;
+                while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+                    String key = p.currentName();
+                    JsonLocation keyLocation = p.currentTokenLocation();
+                    JsonNode value = readValue(file, format, p, p.nextToken());
+                    if (object.has(key)) {
+                        throw syntaxError(file, format, "duplicate key \"" + key + "\"", keyLocation);
+                    }
+                    object.set(key, value);
+                }
+                if (t != JsonToken.END_OBJECT) {
+                    throw syntaxError(file, format, "unexpected " + t, p.currentTokenLocation());
+                }
+                return object;
+            }
+            case START_ARRAY: {
+                ArrayNode array = NODES.arrayNode();
+                JsonToken t;
+                while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+                    array.add(readValue(file, format, p, t));
+                }
+                return array;
+            }
+            case VALUE_STRING:
+                return NODES.textNode(p.getText());
+            case VALUE_NUMBER_INT:
+            case VALUE_NUMBER_FLOAT:
+                // no field of the format is numeric: in JSON a number is always a type error, so only the node
+                // type matters (a double never overflows); in YAML it is SQL text such as "0" or "1.50"
+                return format == Format.YAML ? NODES.textNode(p.getText()) : NODES.numberNode(p.getDoubleValue());
+            case VALUE_TRUE:
+                return NODES.booleanNode(true);
+            case VALUE_FALSE:
+                return NODES.booleanNode(false);
+            case VALUE_NULL:
+                return NODES.nullNode();
+            case VALUE_EMBEDDED_OBJECT:
+                // e.g. a YAML !!binary scalar; keep its text
+                return NODES.textNode(p.getText());
+            default:
+                throw syntaxError(file, format, "unexpected " + token, p.currentTokenLocation());
+        }
+    }
+
+    private static MigrationFileException syntaxError(String file, Format format, String reason, JsonLocation at) {
+        return new MigrationFileException(file, null, "invalid " + format.label + ": " + reason + location(at));
+    }
+
+    private static MigrationFileException syntaxError(String file, Format format, JsonProcessingException e) {
+        String reason = e.getOriginalMessage();
+        String where = location(e.getLocation());
+        // YAML errors carry SnakeYAML's own, more precise, problem mark
+        for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof MarkedYAMLException marked) {
+                reason = marked.getProblem() != null ? marked.getProblem() : marked.getContext();
+                Mark mark = marked.getProblemMark() != null ? marked.getProblemMark() : marked.getContextMark();
+                if (mark != null) {
+                    where = " (line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1) + ")";
+                }
+                break;
+            }
+        }
+        return new MigrationFileException(file, null, "invalid " + format.label + ": " + shorten(reason) + where, e);
+    }
+
+    private static String shorten(String reason) {
+        if (reason == null || reason.isBlank()) {
+            return "syntax error";
+        }
+        String line = reason.strip().lines().findFirst().orElse("");
+        line = JACKSON_LOCATION.matcher(line).replaceAll("");
+        line = SNAKEYAML_EVENT.matcher(line).replaceAll("$1");
+        return line.isBlank() ? "syntax error" : line.strip();
+    }
+
+    private static String location(JsonLocation at) {
+        if (at == null || at.getLineNr() <= 0) {
+            return "";
+        }
+        return " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+    }
+}
