@@ -58,12 +58,12 @@ public final class Sql {
     }
 
     /**
-     * Replaces references to column {@code from} in a SQL expression with the quoted identifier {@code to}. String
+     * Replaces references to column {@code from} in a SQL expression with the SQL text {@code replacement}. String
      * literals are left alone, unquoted identifiers match case-insensitively (PostgreSQL folds them to lower case),
      * quoted ones exactly, and identifiers that merely contain {@code from} (such as {@code valid} for {@code id}) or
      * follow a dot (another table's column) are not touched.
      */
-    public static String renameIdentifier(String expression, String from, String to) {
+    public static String replaceIdentifier(String expression, String from, String replacement) {
         StringBuilder out = new StringBuilder(expression.length() + 16);
         int i = 0;
         int n = expression.length();
@@ -76,7 +76,7 @@ public final class Sql {
             } else if (c == '"') {
                 int end = skipQuoted(expression, i, '"');
                 String name = expression.substring(i + 1, Math.max(i + 1, end - 1)).replace("\"\"", "\"");
-                out.append(name.equals(from) && !afterDot(expression, i) ? ident(to) : expression.substring(i, end));
+                out.append(name.equals(from) && !afterDot(expression, i) ? replacement : expression.substring(i, end));
                 i = end;
             } else if (Character.isLetter(c) || c == '_') {
                 int end = i;
@@ -86,7 +86,7 @@ public final class Sql {
                 }
                 String word = expression.substring(i, end);
                 boolean matches = word.toLowerCase(java.util.Locale.ROOT).equals(from) && !afterDot(expression, i);
-                out.append(matches ? ident(to) : word);
+                out.append(matches ? replacement : word);
                 i = end;
             } else {
                 out.append(c);
@@ -94,6 +94,11 @@ public final class Sql {
             }
         }
         return out.toString();
+    }
+
+    /** Renames column {@code from} to {@code to} in a SQL expression (see {@link #replaceIdentifier}). */
+    public static String renameIdentifier(String expression, String from, String to) {
+        return replaceIdentifier(expression, from, ident(to));
     }
 
     private static int skipQuoted(String s, int start, char quote) {

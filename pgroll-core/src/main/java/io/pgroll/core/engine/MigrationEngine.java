@@ -84,7 +84,7 @@ public final class MigrationEngine {
         PlanContext dryRun = new PlanContext(schema, schema(), vs, catalog);
         for (int i = 0; i < ops.size(); i++) {
             Operation op = ops.get(i);
-            op.validate(new ValidationContext(schema, catalog, file, i, op.type()));
+            op.validate(new ValidationContext(schema, catalog, file, i, op.key()));
             op.start(dryRun);
             dryRun.drainSteps();
         }

@@ -107,7 +107,7 @@ public record AddColumn(
         }
         if (!blank(up)) {
             ctx.trigger(new TriggerSpec(Names.trigger(table, column.name()), t.physicalName(),
-                    TriggerSpec.Direction.UP, hidden, up, oldColumns));
+                    TriggerSpec.Direction.UP, column.name(), hidden, up, oldColumns));
             ctx.backfill(t.physicalName(), hidden);
         }
         t.addColumn(new io.pgroll.core.schema.Column(column.name(), hidden, column.type(), column.defaultValue(),

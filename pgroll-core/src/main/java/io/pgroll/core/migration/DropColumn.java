@@ -32,7 +32,7 @@ public record DropColumn(
         dropped.setDeleted(true);
         if (down != null && !down.isBlank()) {
             ctx.trigger(new TriggerSpec(Names.trigger(table, column), t.physicalName(), TriggerSpec.Direction.DOWN,
-                    dropped.physicalName(), down, AddColumn.columnMap(t)));
+                    column, dropped.physicalName(), down, AddColumn.columnMap(t)));
         }
     }
 

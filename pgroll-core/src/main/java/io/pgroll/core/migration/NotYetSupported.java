@@ -8,25 +8,25 @@ import io.pgroll.core.plan.ValidationContext;
  * ever planned for them.
  */
 sealed interface NotYetSupported extends Operation
-        permits AlterColumn, CreateConstraint, DropConstraint, DropMultiColumnConstraint {
+        permits CreateConstraint, DropConstraint, DropMultiColumnConstraint {
 
     @Override
     default void validate(ValidationContext ctx) {
-        throw ctx.error(null, "the " + type() + " operation is not supported by this version of pgroll for Java yet");
+        throw ctx.error(null, "the " + key() + " operation is not supported by this version of pgroll for Java yet");
     }
 
     @Override
     default void start(PlanContext ctx) {
-        throw new IllegalStateException(type() + " cannot be planned");
+        throw new IllegalStateException(key() + " cannot be planned");
     }
 
     @Override
     default void complete(PlanContext ctx) {
-        throw new IllegalStateException(type() + " cannot be planned");
+        throw new IllegalStateException(key() + " cannot be planned");
     }
 
     @Override
     default void rollback(PlanContext ctx) {
-        throw new IllegalStateException(type() + " cannot be planned");
+        throw new IllegalStateException(key() + " cannot be planned");
     }
 }

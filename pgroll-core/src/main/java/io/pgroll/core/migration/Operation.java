@@ -11,10 +11,13 @@ import io.pgroll.core.plan.ValidationContext;
  * printed or tested without a database.
  */
 public sealed interface Operation permits CreateTable, RenameTable, RenameColumn, DropTable, AddColumn, DropColumn,
-        CreateIndex, DropIndex, RenameConstraint, SetReplicaIdentity, RawSql, NotYetSupported {
+        AlterColumn, CreateIndex, DropIndex, RenameConstraint, SetReplicaIdentity, RawSql, NotYetSupported {
 
-    /** The operation's key in a migration file, e.g. {@code create_table}. */
-    default String type() {
+    /**
+     * The operation's key in a migration file, e.g. {@code create_table}. (Not {@code type()}: alter_column and
+     * create_constraint have a {@code type} field of their own.)
+     */
+    default String key() {
         return OperationType.of(this).key();
     }
 

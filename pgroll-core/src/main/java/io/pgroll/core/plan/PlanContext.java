@@ -59,7 +59,14 @@ public final class PlanContext {
         steps.add(Step.outsideTransaction(statement, onFailure));
     }
 
+    /** Asks for a sync trigger; a second one of the same name (same column changed twice) is chained onto the first. */
     public void trigger(TriggerSpec trigger) {
+        for (int i = 0; i < triggers.size(); i++) {
+            if (triggers.get(i).name().equals(trigger.name())) {
+                triggers.set(i, triggers.get(i).chain(trigger));
+                return;
+            }
+        }
         triggers.add(trigger);
     }
 

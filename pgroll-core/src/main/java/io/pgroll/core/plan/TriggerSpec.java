@@ -1,5 +1,6 @@
 package io.pgroll.core.plan;
 
+import io.pgroll.core.db.Sql;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -9,15 +10,30 @@ import java.util.Map;
  * @param name            name of the trigger and of its function
  * @param physicalTable   table it fires on
  * @param direction       UP fires for writers not on the new version, DOWN for writers on it
+ * @param column          virtual name of the column being converted (what chained expressions refer to)
  * @param targetColumn    physical column the trigger assigns
  * @param expression      the user's up/down SQL, in terms of {@code variables}
  * @param variables       virtual column name to physical column, as the expression's author sees the table
  */
-public record TriggerSpec(String name, String physicalTable, Direction direction, String targetColumn,
+public record TriggerSpec(String name, String physicalTable, Direction direction, String column, String targetColumn,
                           String expression, Map<String, String> variables) {
 
     public TriggerSpec {
         variables = new LinkedHashMap<>(variables);
+    }
+
+    /**
+     * This trigger followed by {@code later}, a second change of the same column in the same migration: going up,
+     * the later expression reads the column as the earlier one produced it; going down, the earlier expression reads
+     * it as the later one produced it. Expressions are composed by substitution, so one assignment remains.
+     */
+    public TriggerSpec chain(TriggerSpec later) {
+        if (direction == Direction.UP) {
+            String composed = Sql.replaceIdentifier(later.expression, column, Sql.parenthesize(expression));
+            return new TriggerSpec(name, physicalTable, direction, column, targetColumn, composed, variables);
+        }
+        String composed = Sql.replaceIdentifier(expression, column, Sql.parenthesize(later.expression));
+        return new TriggerSpec(name, physicalTable, direction, column, targetColumn, composed, later.variables);
     }
 
     public enum Direction { UP, DOWN }

@@ -1,0 +1,340 @@
+package io.pgroll.core.plan;
+
+import io.pgroll.core.db.Sql;
+import io.pgroll.core.schema.Column;
+import io.pgroll.core.schema.Constraints;
+import io.pgroll.core.schema.Table;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Hidden copies of columns, for changes old clients must not see (type, constraints, nullability). The copy
+ * {@code _pgroll_new_<c>} carries what the original had: default, comment, NOT NULL (as a NOT VALID check), checks,
+ * unique constraints, foreign keys and indexes, each under a {@code _pgroll_dup_} name. At complete the copy's
+ * constraints are validated while clients keep working, then one short transaction swaps the copy in: the original
+ * is dropped and every copied object gets its original name back.
+ */
+public final class Duplication {
+    public static final String COPY_PREFIX = "_pgroll_dup_";
+    private static final Pattern INDEX_DEFINITION = Pattern.compile("(?s)^CREATE (?:UNIQUE )?INDEX .*? ON .*? USING (.*)$");
+
+    private Duplication() {
+    }
+
+    public static String copyName(String name) {
+        return COPY_PREFIX + name;
+    }
+
+    /**
+     * Plans copies of some columns of a table at start and points the virtual columns at them.
+     *
+     * @param newTypes           virtual column name to its new type (absent: same type)
+     * @param excludedConstraint a constraint not to carry over because it is being dropped, or null
+     * @param dropNotNull        columns whose NOT NULL is not carried over
+     */
+    public static void start(PlanContext ctx, Table t, List<String> columns, Map<String, String> newTypes,
+                             String excludedConstraint, Set<String> dropNotNull) {
+        String table = ctx.qualified(t.physicalName());
+        Map<String, String> originals = new LinkedHashMap<>();
+        for (String name : columns) {
+            Column col = t.column(name).orElseThrow();
+            String copy = Names.newColumn(name);
+            String type = newTypes.getOrDefault(name, col.type());
+            if (col.physicalName().equals(copy)) {
+                changeCopyAgain(ctx, table, col, copy, type, dropNotNull.contains(name));
+                continue;
+            }
+            originals.put(name, col.physicalName());
+            List<String> statements = new ArrayList<>();
+            statements.add("ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS " + Sql.ident(copy) + " " + type);
+            if (col.comment() != null) {
+                statements.add("COMMENT ON COLUMN " + table + "." + Sql.ident(copy) + " IS " + Sql.literal(col.comment()));
+            }
+            if (!col.nullable() && !dropNotNull.contains(name)) {
+                statements.add(notNullCheck(table, name, copy));
+            }
+            ctx.sql(statements.toArray(String[]::new));
+            if (col.defaultValue() != null) {
+                ctx.sql(tolerant("ALTER TABLE " + table + " ALTER COLUMN " + Sql.ident(copy) + " SET DEFAULT "
+                        + col.defaultValue(), "default of column " + name));
+            }
+            col.setPhysicalName(copy);
+            col.setType(type);
+            if (dropNotNull.contains(name)) {
+                col.setNullable(true);
+            }
+        }
+        if (!originals.isEmpty()) {
+            copyConstraintsAndIndexes(ctx, t, table, originals, excludedConstraint);
+        }
+    }
+
+    /** The same column changed twice in one migration: the copy exists (still empty), so change it in place. */
+    private static void changeCopyAgain(PlanContext ctx, String table, Column col, String copy, String type,
+                                        boolean dropNotNull) {
+        if (!type.equals(col.type())) {
+            ctx.sql("ALTER TABLE " + table + " ALTER COLUMN " + Sql.ident(copy) + " TYPE " + type + " USING NULL");
+            col.setType(type);
+        }
+        if (dropNotNull) {
+            ctx.sql("ALTER TABLE " + table + " DROP CONSTRAINT IF EXISTS " + Sql.ident(Names.notNullCheck(col.name())));
+            col.setNullable(true);
+        }
+    }
+
+    /** The NOT VALID check that makes the copy reject NULLs until complete turns it into a real NOT NULL. */
+    public static String notNullCheck(String table, String column, String physicalColumn) {
+        return "ALTER TABLE " + table + " ADD CONSTRAINT " + Sql.ident(Names.notNullCheck(column)) + " CHECK ("
+                + Sql.ident(physicalColumn) + " IS NOT NULL) NOT VALID";
+    }
+
+    private static void copyConstraintsAndIndexes(PlanContext ctx, Table t, String table, Map<String, String> originals,
+                                                  String excluded) {
+        Map<String, String> physical = new LinkedHashMap<>();
+        t.visibleColumns().forEach(c -> physical.put(c.name(), c.physicalName()));
+        for (Constraints.Check check : List.copyOf(t.checks().values())) {
+            if (copies(check, originals, excluded)) {
+                String definition = substitute(check.definition(), originals);
+                String name = copyName(check.name());
+                ctx.sql(tolerant("ALTER TABLE " + table + " ADD CONSTRAINT " + Sql.ident(name) + " " + definition
+                        + " NOT VALID", "check constraint " + check.name()));
+                t.checks().put(name, new Constraints.Check(name, check.columns(), definition, check.noInherit()));
+            }
+        }
+        for (Constraints.Unique unique : List.copyOf(t.uniques().values())) {
+            if (copies(unique, originals, excluded)) {
+                String name = copyName(unique.name());
+                ctx.outsideTransaction("CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS " + Sql.ident(name) + " ON "
+                        + table + " (" + Sql.identList(unique.columns().stream().map(physical::get).toList()) + ")",
+                        dropIndex(ctx, name));
+                t.uniques().put(name, new Constraints.Unique(name, unique.columns()));
+            }
+        }
+        for (Constraints.ForeignKey fk : List.copyOf(t.foreignKeys().values())) {
+            if (copies(fk, originals, excluded)) {
+                String name = copyName(fk.name());
+                ctx.sql(tolerant("ALTER TABLE " + table + " ADD CONSTRAINT " + Sql.ident(name) + " FOREIGN KEY ("
+                        + Sql.identList(fk.columns().stream().map(physical::get).toList()) + ") "
+                        + foreignKeyTarget(ctx, fk.referencedTable(), fk.referencedColumns(), fk) + " NOT VALID",
+                        "foreign key " + fk.name()));
+                t.foreignKeys().put(name, new Constraints.ForeignKey(name, fk.columns(), fk.referencedTable(),
+                        fk.referencedColumns(), fk.matchType(), fk.onDelete(), fk.onUpdate()));
+            }
+        }
+        for (Constraints.Index index : List.copyOf(t.indexes().values())) {
+            if (copies(index, originals, excluded) && !t.uniques().containsKey(index.name())
+                    && !t.excludes().containsKey(index.name()) && index.definition() != null) {
+                Matcher m = INDEX_DEFINITION.matcher(index.definition());
+                if (!m.matches()) {
+                    continue;
+                }
+                String name = copyName(index.name());
+                ctx.outsideTransaction("CREATE " + (index.unique() ? "UNIQUE " : "") + "INDEX CONCURRENTLY IF NOT EXISTS "
+                        + Sql.ident(name) + " ON " + table + " USING " + substitute(m.group(1), originals),
+                        dropIndex(ctx, name));
+                t.indexes().put(name, new Constraints.Index(name, index.unique(), false, index.columns(),
+                        index.predicate(), index.method(), null));
+            }
+        }
+    }
+
+    private static boolean copies(Constraints.Named object, Map<String, String> originals, String excluded) {
+        return !object.name().startsWith(Names.PREFIX) && !object.name().equals(excluded)
+                && object.columns().stream().anyMatch(originals::containsKey);
+    }
+
+    /** The SQL with each original column replaced by its copy. */
+    private static String substitute(String sql, Map<String, String> originals) {
+        String out = sql;
+        for (Map.Entry<String, String> e : originals.entrySet()) {
+            out = Sql.renameIdentifier(out, e.getValue(), Names.newColumn(e.getKey()));
+        }
+        return out;
+    }
+
+    private static String foreignKeyTarget(PlanContext ctx, String referencedTable, List<String> referencedColumns,
+                                           Constraints.ForeignKey fk) {
+        return "REFERENCES " + ctx.qualified(referencedTable) + " (" + Sql.identList(referencedColumns) + ")"
+                + " MATCH " + ColumnSql.upper(fk.matchType(), "SIMPLE")
+                + " ON DELETE " + ColumnSql.upper(fk.onDelete(), "NO ACTION")
+                + " ON UPDATE " + ColumnSql.upper(fk.onUpdate(), "NO ACTION");
+    }
+
+    private static String dropIndex(PlanContext ctx, String name) {
+        return "DROP INDEX CONCURRENTLY IF EXISTS " + Sql.qualified(ctx.targetSchema(), name);
+    }
+
+    /**
+     * A statement whose failure because the new type does not fit (a default or check written for the old type) only
+     * drops that object from the copy, with a warning, as the old type's object makes no sense for the new one.
+     */
+    static String tolerant(String statement, String what) {
+        String body = "BEGIN\n  " + statement + ";\nEXCEPTION WHEN datatype_mismatch OR undefined_function "
+                + "OR invalid_text_representation OR cannot_coerce THEN\n  RAISE WARNING 'pgroll: % not carried over "
+                + "to the new column: %', " + Sql.literal(what) + ", SQLERRM;\nEND;";
+        return doBlock(body);
+    }
+
+    static String doBlock(String body) {
+        String tag = "$pgroll$";
+        for (int i = 0; body.contains(tag); i++) {
+            tag = "$pgroll" + i + "$";
+        }
+        return "DO " + tag + "\n" + body + "\n" + tag;
+    }
+
+    /**
+     * Plans the contract phase for copies made by {@link #start}: validation of the copies' NOT VALID constraints,
+     * foreign keys of other tables moved onto the copies, then one transaction that drops the originals, renames the
+     * copies and their objects into place and runs {@code swapStatements} (the trigger drops) with them.
+     */
+    public static void complete(PlanContext ctx, Table t, List<String> columns, List<String> swapStatements) {
+        String table = ctx.qualified(t.physicalName());
+        List<String> copies = columns.stream().map(Names::newColumn).toList();
+        for (String c : columns) {
+            ctx.sql(moveSequenceOwnership(table, c, Names.newColumn(c)));
+        }
+        ctx.sql(validateConstraints(table, copies));
+        List<Inbound> inbound = inboundForeignKeys(ctx, t, columns);
+        for (Inbound in : inbound) {
+            ctx.sql("ALTER TABLE " + in.table() + " ADD CONSTRAINT " + Sql.ident(copyName(in.fk().name()))
+                    + " FOREIGN KEY (" + Sql.identList(in.fk().columns()) + ") "
+                    + foreignKeyTarget(ctx, t.physicalName(), in.referencedCopies(), in.fk()) + " NOT VALID");
+            ctx.sql("ALTER TABLE " + in.table() + " VALIDATE CONSTRAINT " + Sql.ident(copyName(in.fk().name())));
+        }
+
+        List<String> swap = new ArrayList<>(swapStatements);
+        for (Inbound in : inbound) {
+            swap.add("ALTER TABLE " + in.table() + " DROP CONSTRAINT IF EXISTS " + Sql.ident(in.fk().name()));
+        }
+        for (String c : columns) {
+            swap.add("ALTER TABLE " + table + " DROP COLUMN IF EXISTS " + Sql.ident(c));
+        }
+        for (String c : columns) {
+            swap.add("ALTER TABLE " + table + " RENAME COLUMN " + Sql.ident(Names.newColumn(c)) + " TO " + Sql.ident(c));
+            Column col = t.column(c).orElseThrow();
+            if (!col.nullable()) {
+                swap.add("ALTER TABLE " + table + " ALTER COLUMN " + Sql.ident(c) + " SET NOT NULL");
+                swap.add("ALTER TABLE " + table + " DROP CONSTRAINT IF EXISTS " + Sql.ident(Names.notNullCheck(c)));
+            }
+            col.setPhysicalName(c);
+        }
+        List<String> pk = t.primaryKey();
+        for (Constraints.Named copied : copiedObjects(t, columns)) {
+            String original = copied.name().substring(COPY_PREFIX.length());
+            if (copied instanceof Constraints.Check || copied instanceof Constraints.ForeignKey) {
+                swap.add(renameConstraintIfExists(table, copied.name(), original));
+            } else if (copied instanceof Constraints.Unique) {
+                swap.add("ALTER INDEX IF EXISTS " + Sql.qualified(ctx.targetSchema(), copied.name()) + " RENAME TO "
+                        + Sql.ident(original));
+                swap.add("ALTER TABLE " + table + " ADD CONSTRAINT " + Sql.ident(original) + " UNIQUE USING INDEX "
+                        + Sql.ident(original));
+            } else if (copied instanceof Constraints.Index index) {
+                swap.add("ALTER INDEX IF EXISTS " + Sql.qualified(ctx.targetSchema(), index.name()) + " RENAME TO "
+                        + Sql.ident(original));
+                if (index.unique() && index.columns().equals(pk) && isPrimaryKeyIndex(t, original)) {
+                    swap.add("ALTER TABLE " + table + " ADD CONSTRAINT " + Sql.ident(original)
+                            + " PRIMARY KEY USING INDEX " + Sql.ident(original));
+                }
+            }
+        }
+        for (Inbound in : inbound) {
+            swap.add("ALTER TABLE " + in.table() + " RENAME CONSTRAINT " + Sql.ident(copyName(in.fk().name())) + " TO "
+                    + Sql.ident(in.fk().name()));
+        }
+        ctx.sql(swap.toArray(String[]::new));
+        forgetCopies(t, columns);
+    }
+
+    /** The first unique index over exactly the primary key columns is the one that backs the primary key. */
+    private static boolean isPrimaryKeyIndex(Table t, String indexName) {
+        return t.indexes().values().stream()
+                .filter(i -> i.unique() && i.columns().equals(t.primaryKey()) && !i.name().startsWith(Names.PREFIX))
+                .findFirst().map(i -> i.name().equals(indexName)).orElse(false);
+    }
+
+    private static List<Constraints.Named> copiedObjects(Table t, List<String> columns) {
+        List<Constraints.Named> out = new ArrayList<>();
+        for (Collection<? extends Constraints.Named> group : List.of(t.checks().values(), t.foreignKeys().values(),
+                t.uniques().values(), t.indexes().values())) {
+            group.stream().filter(o -> o.name().startsWith(COPY_PREFIX) && o.columns().stream().anyMatch(columns::contains))
+                    .forEach(out::add);
+        }
+        return out;
+    }
+
+    private static void forgetCopies(Table t, List<String> columns) {
+        for (Constraints.Named copied : copiedObjects(t, columns)) {
+            t.checks().remove(copied.name());
+            t.foreignKeys().remove(copied.name());
+            t.uniques().remove(copied.name());
+            t.indexes().remove(copied.name());
+        }
+    }
+
+    private static String renameConstraintIfExists(String table, String from, String to) {
+        return doBlock("BEGIN\n  IF EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = " + Sql.literal(table)
+                + "::regclass AND conname = " + Sql.literal(from) + ") THEN\n    ALTER TABLE " + table
+                + " RENAME CONSTRAINT " + Sql.ident(from) + " TO " + Sql.ident(to) + ";\n  END IF;\nEND;");
+    }
+
+    /** Serial columns: the sequence must belong to the copy, or dropping the original would drop it. */
+    private static String moveSequenceOwnership(String table, String column, String copy) {
+        return doBlock("DECLARE\n  seq text := pg_get_serial_sequence(" + Sql.literal(table) + ", " + Sql.literal(column)
+                + ");\nBEGIN\n  IF seq IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = "
+                + Sql.literal(table) + "::regclass AND attname = " + Sql.literal(column) + " AND attidentity <> '') THEN\n"
+                + "    EXECUTE format('ALTER SEQUENCE %s OWNED BY %s.%I', seq, " + Sql.literal(table) + ", "
+                + Sql.literal(copy) + ");\n  END IF;\nEND;");
+    }
+
+    /** Validates every NOT VALID check and foreign key on the copies; reads and writes go on meanwhile. */
+    private static String validateConstraints(String table, List<String> copies) {
+        String names = copies.stream().map(Sql::literal).collect(Collectors.joining(", "));
+        return doBlock("DECLARE\n  r record;\nBEGIN\n  FOR r IN SELECT conname FROM pg_constraint WHERE conrelid = "
+                + Sql.literal(table) + "::regclass AND NOT convalidated AND contype IN ('c', 'f') AND conkey && "
+                + "(SELECT array_agg(attnum) FROM pg_attribute WHERE attrelid = " + Sql.literal(table)
+                + "::regclass AND attname IN (" + names + ")) LOOP\n    EXECUTE format('ALTER TABLE %s VALIDATE "
+                + "CONSTRAINT %I', " + Sql.literal(table) + ", r.conname);\n  END LOOP;\nEND;");
+    }
+
+    private record Inbound(String table, Constraints.ForeignKey fk, List<String> referencedCopies) {
+    }
+
+    /** Foreign keys of other tables that reference the columns being replaced. */
+    private static List<Inbound> inboundForeignKeys(PlanContext ctx, Table t, List<String> columns) {
+        List<Inbound> out = new ArrayList<>();
+        for (Table other : ctx.schema().visibleTables()) {
+            if (other == t) {
+                continue;
+            }
+            for (Constraints.ForeignKey fk : other.foreignKeys().values()) {
+                if (Objects.equals(fk.referencedTable(), t.physicalName())
+                        && fk.referencedColumns().stream().anyMatch(columns::contains)) {
+                    List<String> target = fk.referencedColumns().stream()
+                            .map(c -> columns.contains(c) ? Names.newColumn(c) : c).toList();
+                    out.add(new Inbound(ctx.qualified(other.physicalName()), fk, target));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Plans the undo of {@link #start}: dropping a copy drops every object made for it. */
+    public static void rollback(PlanContext ctx, Table t, List<String> columns, List<String> extraStatements) {
+        List<String> statements = new ArrayList<>();
+        for (String c : columns) {
+            statements.add("ALTER TABLE " + ctx.qualified(t.physicalName()) + " DROP COLUMN IF EXISTS "
+                    + Sql.ident(Names.newColumn(c)));
+        }
+        statements.addAll(extraStatements);
+        ctx.sql(statements.toArray(String[]::new));
+    }
+}
