@@ -1,0 +1,18 @@
+package io.pgroll.cli;
+
+import io.pgroll.core.StartOptions;
+import java.time.Duration;
+import picocli.CommandLine.Option;
+
+/** The backfill flags shared by {@code start} and {@code migrate}. */
+final class BackfillOptions {
+
+    @Option(names = "--backfill-batch-size", paramLabel = "N", defaultValue = "" + StartOptions.DEFAULT_BATCH_SIZE,
+            description = "Rows backfilled per batch (default: ${DEFAULT-VALUE})")
+    int batchSize;
+
+    @Option(names = "--backfill-batch-delay", paramLabel = "DURATION", defaultValue = "0s",
+            converter = Converters.GoDurationConverter.class,
+            description = "Pause between backfill batches, e.g. 100ms, 1s, 1m30s (default: ${DEFAULT-VALUE})")
+    Duration batchDelay;
+}

@@ -1,0 +1,83 @@
+package io.pgroll.cli;
+
+import io.pgroll.core.PgRoll;
+import io.pgroll.core.PgRollException;
+import io.pgroll.core.migration.Migration;
+import io.pgroll.core.migration.MigrationReader;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "migrate", description = {
+        "Apply the migrations of a directory that the database has not seen yet, in file name order.",
+        "All but the last are started and completed; the last is left active unless --complete is given."})
+final class MigrateCommand extends BaseCommand {
+
+    @Parameters(index = "0", paramLabel = "DIR", description = "Directory of migration files")
+    String directory;
+
+    @Option(names = {"-c", "--complete"}, description = "Also complete the last migration")
+    boolean complete;
+
+    @Option(names = "--expect-one", description = "Fail unless exactly one migration is pending")
+    boolean expectOne;
+
+    @Option(names = {"-s", "--skip-validation"}, arity = "0..1", fallbackValue = "true", defaultValue = "false",
+            paramLabel = "BOOL", hidden = true, description = "Do not validate the migrations (env PGROLL_SKIP_VALIDATION)")
+    boolean skipValidation;
+
+    @Mixin
+    BackfillOptions backfill;
+
+    @Override
+    public Integer call() {
+        PgRollCommand root = root();
+        List<Migration> local = MigrationReader.readDirectory(env().resolve(directory));
+        BackfillProgressLine progress = new BackfillProgressLine(env().err(), env().interactive());
+        var options = root.startOptions(skipValidation, backfill.batchSize, backfill.batchDelay, progress);
+        PgRoll.MigrateResult result = root.withPgRoll(true, pgroll -> {
+            try {
+                return pgroll.migrate(local, complete, expectOne, options);
+            } finally {
+                progress.finish();
+            }
+        });
+        if (result.activeMigration() != null) {
+            String active = result.activeMigration();
+            boolean isLastLocal = !local.isEmpty() && local.get(local.size() - 1).name().equals(active);
+            if (isLastLocal && !complete) {
+                // what was asked is already the case: everything applied, the last one still active
+                println("migration \"" + active + "\" is active");
+                return 0;
+            }
+            throw new PgRollException("migration \"" + active + "\" is active; complete or roll it back first");
+        }
+        if (result.upToDate()) {
+            println("Database is up to date; no migrations to apply");
+            return 0;
+        }
+        List<String> applied = result.applied();
+        for (int i = 0; i < applied.size(); i++) {
+            String name = applied.get(i);
+            boolean last = i == applied.size() - 1;
+            if (!last || result.lastCompleted()) {
+                println("Migration \"" + name + "\" complete");
+            } else {
+                println(startedMessage(name, local));
+            }
+        }
+        return 0;
+    }
+
+    private String startedMessage(String name, List<Migration> local) {
+        PgRollCommand root = root();
+        if (!root.useVersionSchema) {
+            return "Migration \"" + name + "\" started successfully";
+        }
+        String version = local.stream().filter(m -> m.name().equals(name)).map(Migration::version)
+                .findFirst().orElse(name);
+        return StartCommand.startedMessage(new PgRoll.StartResult(name, root.schema + "_" + version));
+    }
+}

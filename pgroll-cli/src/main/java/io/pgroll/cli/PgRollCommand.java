@@ -1,0 +1,144 @@
+package io.pgroll.cli;
+
+import io.pgroll.cli.embedded.EmbeddedServer;
+import io.pgroll.core.PgRoll;
+import io.pgroll.core.PgRollConfig;
+import io.pgroll.core.PgRollException;
+import io.pgroll.core.StartOptions;
+import io.pgroll.core.db.ConnectionUrl;
+import java.time.Duration;
+import java.util.function.Function;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** The {@code pgroll} command: global options (also taken from PGROLL_* variables) and shared plumbing. */
+@Command(name = "pgroll",
+        mixinStandardHelpOptions = true,
+        scope = ScopeType.INHERIT,
+        versionProvider = VersionProvider.class,
+        description = "Zero-downtime, reversible schema migrations for PostgreSQL.",
+        footer = {"",
+                "Without --postgres-url or PGROLL_PG_URL, pgroll uses a local PostgreSQL that it starts on first use%n"
+                        + "and keeps running, with its data in .pgroll/embedded (see 'pgroll embedded')."},
+        subcommands = {
+                InitCommand.class,
+                StartCommand.class,
+                CompleteCommand.class,
+                RollbackCommand.class,
+                StatusCommand.class,
+                MigrateCommand.class,
+                ValidateCommand.class,
+                LatestCommand.class,
+                EmbeddedCommand.class,
+        })
+public final class PgRollCommand {
+
+    static final String NOT_INITIALIZED = "pgroll is not initialized, run 'pgroll init' to initialize";
+
+    @Option(names = "--postgres-url", scope = ScopeType.INHERIT, paramLabel = "URL",
+            description = "Postgres URL, libpq (postgres://user:pass@host:port/db?sslmode=disable) or JDBC style "
+                    + "(env PGROLL_PG_URL; default: the embedded server in .pgroll/embedded)")
+    String postgresUrl;
+
+    @Option(names = "--schema", scope = ScopeType.INHERIT, paramLabel = "NAME", defaultValue = "public",
+            description = "Postgres schema to migrate (env PGROLL_SCHEMA; default: ${DEFAULT-VALUE})")
+    String schema;
+
+    @Option(names = "--pgroll-schema", scope = ScopeType.INHERIT, paramLabel = "NAME", defaultValue = "pgroll",
+            description = "Postgres schema holding pgroll's state (env PGROLL_STATE_SCHEMA; default: ${DEFAULT-VALUE})")
+    String stateSchema;
+
+    @Option(names = "--lock-timeout", scope = ScopeType.INHERIT, paramLabel = "MS", defaultValue = "500",
+            description = "lock_timeout in milliseconds for pgroll's DDL, 0 to keep the server's "
+                    + "(env PGROLL_LOCK_TIMEOUT; default: ${DEFAULT-VALUE})")
+    int lockTimeoutMs;
+
+    @Option(names = "--role", scope = ScopeType.INHERIT, paramLabel = "ROLE",
+            description = "Role to SET ROLE to before running DDL (env PGROLL_ROLE)")
+    String role;
+
+    @Option(names = "--use-version-schema", scope = ScopeType.INHERIT, arity = "0..1", fallbackValue = "true",
+            defaultValue = "true", paramLabel = "BOOL",
+            description = "Create a version schema of views for each migration "
+                    + "(env PGROLL_USE_VERSION_SCHEMA; default: ${DEFAULT-VALUE})")
+    boolean useVersionSchema;
+
+    @Option(names = "--verbose", scope = ScopeType.INHERIT, arity = "0..1", fallbackValue = "true",
+            defaultValue = "false", paramLabel = "BOOL",
+            description = "Log what pgroll does and print stack traces of errors (env PGROLL_VERBOSE)")
+    boolean verbose;
+
+    final Env env;
+
+    PgRollCommand(Env env) {
+        this.env = env;
+    }
+
+    /** The configuration for {@code url}, from the global options. */
+    PgRollConfig config(String url) {
+        if (lockTimeoutMs < 0) {
+            throw new PgRollException("--lock-timeout must not be negative, got " + lockTimeoutMs);
+        }
+        return new PgRollConfig(ConnectionUrl.toJdbc(url), schema, stateSchema, Duration.ofMillis(lockTimeoutMs),
+                role, useVersionSchema);
+    }
+
+    /** The URL given with --postgres-url or PGROLL_PG_URL, or null. */
+    String explicitUrl() {
+        return postgresUrl == null || postgresUrl.isBlank() ? null : postgresUrl.trim();
+    }
+
+    /** The URL to connect to: the explicit one, else the embedded server (started if needed; noted on stderr). */
+    String connectionUrl() {
+        String url = explicitUrl();
+        return url != null ? url : embeddedUrl();
+    }
+
+    String embeddedUrl() {
+        EmbeddedServer server = new EmbeddedServer(env.cwd(), env.vars());
+        EmbeddedServer.Running running = server.ensureRunning();
+        String verb = switch (running.action()) {
+            case CREATED -> "Created and started";
+            case STARTED -> "Started";
+            case REUSED -> "Using";
+        };
+        env.err().println(verb + " embedded PostgreSQL " + running.version() + " in "
+                + env.display(server.directory()) + " (port " + running.port() + ")"
+                + "; set --postgres-url or PGROLL_PG_URL to use your own server");
+        return running.url();
+    }
+
+    /** Opens pgroll on the configured database; unless {@code requireInit} is false, insists on initialised state. */
+    <T> T withPgRoll(boolean requireInit, Function<PgRoll, T> action) {
+        return withPgRoll(connectionUrl(), requireInit, action);
+    }
+
+    <T> T withPgRoll(String url, boolean requireInit, Function<PgRoll, T> action) {
+        configureLogging();
+        try (PgRoll pgroll = PgRoll.open(config(url))) {
+            if (requireInit && !pgroll.isInitialized()) {
+                throw new PgRollException(NOT_INITIALIZED);
+            }
+            return action.apply(pgroll);
+        }
+    }
+
+    StartOptions startOptions(boolean skipValidation, int batchSize, Duration batchDelay, BackfillProgressLine line) {
+        if (batchSize <= 0) {
+            throw new PgRollException("--backfill-batch-size must be positive, got " + batchSize);
+        }
+        if (batchDelay.isNegative()) {
+            throw new PgRollException("--backfill-batch-delay must not be negative, got "
+                    + GoDuration.format(batchDelay));
+        }
+        return new StartOptions(skipValidation, batchSize, batchDelay, line);
+    }
+
+    /** Log levels: warnings only, or pgroll's own events too with --verbose. Must run before the first logger. */
+    void configureLogging() {
+        if (verbose) {
+            System.setProperty("org.slf4j.simpleLogger.log.io.pgroll", "debug");
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package io.pgroll.cli;
+
+import io.pgroll.core.PgRoll;
+import io.pgroll.core.migration.Migration;
+import io.pgroll.core.migration.MigrationReader;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "start", description = "Start a migration: expand the schema and create its version schema.")
+final class StartCommand extends BaseCommand {
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "Migration file (.json, .yaml or .yml)")
+    String file;
+
+    @Option(names = {"-c", "--complete"}, description = "Complete the migration right after starting it")
+    boolean complete;
+
+    @Option(names = {"-s", "--skip-validation"}, arity = "0..1", fallbackValue = "true", defaultValue = "false",
+            paramLabel = "BOOL", description = "Do not validate the migration (env PGROLL_SKIP_VALIDATION)")
+    boolean skipValidation;
+
+    @Mixin
+    BackfillOptions backfill;
+
+    @Override
+    public Integer call() {
+        PgRollCommand root = root();
+        // parse before touching the database, so file errors never depend on connectivity
+        Migration migration = MigrationReader.read(env().resolve(file));
+        BackfillProgressLine progress = new BackfillProgressLine(env().err(), env().interactive());
+        var options = root.startOptions(skipValidation, backfill.batchSize, backfill.batchDelay, progress);
+        String message = root.withPgRoll(true, pgroll -> {
+            PgRoll.StartResult result;
+            try {
+                result = pgroll.start(migration, options);
+            } finally {
+                progress.finish();
+            }
+            if (complete) {
+                pgroll.complete();
+                return "Migration successful!";
+            }
+            return startedMessage(result);
+        });
+        println(message);
+        return 0;
+    }
+
+    static String startedMessage(PgRoll.StartResult result) {
+        if (result.versionSchema() == null) {
+            return "Migration \"" + result.migrationName() + "\" started successfully";
+        }
+        return "New version of the schema available under the postgres \"" + result.versionSchema() + "\" schema";
+    }
+}

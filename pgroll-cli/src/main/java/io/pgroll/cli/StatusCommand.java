@@ -1,0 +1,24 @@
+package io.pgroll.cli;
+
+import io.pgroll.core.Status;
+import picocli.CommandLine.Command;
+
+@Command(name = "status", description = "Show the migration status of the schema as JSON.")
+final class StatusCommand extends BaseCommand {
+
+    @Override
+    public Integer call() {
+        Status status = root().withPgRoll(true, pgroll -> pgroll.status());
+        println(toJson(status));
+        return 0;
+    }
+
+    /** Two-space indented JSON with lowercase keys, as pgroll prints it. */
+    static String toJson(Status status) {
+        return "{\n"
+                + "  \"schema\": " + Json.string(status.schema()) + ",\n"
+                + "  \"version\": " + Json.string(status.version()) + ",\n"
+                + "  \"status\": " + Json.string(status.status()) + "\n"
+                + "}";
+    }
+}

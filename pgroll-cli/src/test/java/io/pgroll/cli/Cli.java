@@ -1,0 +1,62 @@
+package io.pgroll.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Runs the CLI in-process with a controlled environment and captures its output. */
+final class Cli {
+
+    record Result(int exitCode, String out, String err) {
+        List<String> errLines() {
+            return err.isEmpty() ? List.of() : List.of(err.split("\\R"));
+        }
+
+        @Override
+        public String toString() {
+            return "exit " + exitCode + "\n--- stdout ---\n" + out + "--- stderr ---\n" + err;
+        }
+    }
+
+    private final Map<String, String> vars = new HashMap<>();
+    private final Path cwd;
+
+    Cli(Path cwd) {
+        this.cwd = cwd;
+        // keep the binaries cache of the real user; nothing else from the real environment
+        String home = System.getenv("HOME");
+        if (home != null) {
+            vars.put("HOME", home);
+        }
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        if (xdg != null) {
+            vars.put("XDG_CACHE_HOME", xdg);
+        }
+    }
+
+    Cli env(String name, String value) {
+        vars.put(name, value);
+        return this;
+    }
+
+    Result run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            int code = Main.run(new Env(vars, cwd, o, e, false), args);
+            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Parses only, returning the root command with its options filled in (flags, env, defaults). */
+    PgRollCommand parse(String... args) {
+        PgRollCommand root = new PgRollCommand(new Env(vars, cwd, System.out, System.err, false));
+        Main.commandLine(root).parseArgs(args);
+        return root;
+    }
+}
