@@ -7,7 +7,6 @@ import io.pgroll.core.plan.ColumnSql;
 import io.pgroll.core.plan.Duplication;
 import io.pgroll.core.plan.Names;
 import io.pgroll.core.plan.PlanContext;
-import io.pgroll.core.plan.TriggerSpec;
 import io.pgroll.core.plan.ValidationContext;
 import io.pgroll.core.schema.Constraints;
 import io.pgroll.core.schema.Table;
@@ -116,14 +115,6 @@ public record AlterColumn(
         }
     }
 
-    private String upOrColumn() {
-        return up == null || up.isBlank() ? Sql.ident(column) : up;
-    }
-
-    private String downOrColumn() {
-        return down == null || down.isBlank() ? Sql.ident(column) : down;
-    }
-
     @Override
     public void start(PlanContext ctx) {
         Table t = ctx.schema().table(table).orElseThrow();
@@ -137,16 +128,12 @@ public record AlterColumn(
             }
             return;
         }
-        String original = col.physicalName();
         Map<String, String> oldColumns = AddColumn.columnMap(t);
         Duplication.start(ctx, t, List.of(column), type == null ? Map.of() : Map.of(column, type), null,
                 Boolean.TRUE.equals(nullable) ? Set.of(column) : Set.of());
         String copy = col.physicalName();
         String tableSql = ctx.qualified(t.physicalName());
-        ctx.trigger(new TriggerSpec(Names.trigger(table, column), t.physicalName(), TriggerSpec.Direction.UP, column,
-                copy, upOrColumn(), oldColumns));
-        ctx.trigger(new TriggerSpec(Names.trigger(table, copy), t.physicalName(), TriggerSpec.Direction.DOWN, column,
-                original, downOrColumn(), AddColumn.columnMap(t)));
+        SyncTriggers.sync(ctx, table, t, column, up, down, oldColumns, AddColumn.columnMap(t));
 
         List<String> statements = new ArrayList<>();
         if (check != null) {
@@ -191,13 +178,6 @@ public record AlterColumn(
         ctx.backfill(t.physicalName(), copy);
     }
 
-    private List<String> dropTriggers(PlanContext ctx) {
-        return List.of(
-                "DROP FUNCTION IF EXISTS " + Sql.qualified(ctx.targetSchema(), Names.trigger(table, column)) + "() CASCADE",
-                "DROP FUNCTION IF EXISTS " + Sql.qualified(ctx.targetSchema(),
-                        Names.trigger(table, Names.newColumn(column))) + "() CASCADE");
-    }
-
     @Override
     public void complete(PlanContext ctx) {
         Table t = ctx.schema().table(table).orElseThrow();
@@ -219,7 +199,7 @@ public record AlterColumn(
         if (!Names.newColumn(column).equals(t.column(column).map(io.pgroll.core.schema.Column::physicalName).orElse(null))) {
             return; // an earlier change of the same column in this migration already swapped the copy in
         }
-        Duplication.complete(ctx, t, List.of(column), dropTriggers(ctx));
+        Duplication.complete(ctx, t, List.of(column), SyncTriggers.dropAll(ctx, table, List.of(column)));
         if (unique != null) {
             ctx.sql("ALTER TABLE " + tableSql + " ADD CONSTRAINT " + Sql.ident(unique.name()) + " UNIQUE USING INDEX "
                     + Sql.ident(unique.name()));
@@ -230,7 +210,7 @@ public record AlterColumn(
     public void rollback(PlanContext ctx) {
         ctx.schema().table(table).ifPresent(t -> {
             if (needsCopy()) {
-                Duplication.rollback(ctx, t, List.of(column), dropTriggers(ctx));
+                Duplication.rollback(ctx, t, List.of(column), SyncTriggers.dropAll(ctx, table, List.of(column)));
             }
         });
     }

@@ -11,7 +11,8 @@ import io.pgroll.core.plan.ValidationContext;
  * printed or tested without a database.
  */
 public sealed interface Operation permits CreateTable, RenameTable, RenameColumn, DropTable, AddColumn, DropColumn,
-        AlterColumn, CreateIndex, DropIndex, RenameConstraint, SetReplicaIdentity, RawSql, NotYetSupported {
+        AlterColumn, CreateIndex, DropIndex, RenameConstraint, DropConstraint, SetReplicaIdentity,
+        DropMultiColumnConstraint, RawSql, CreateConstraint {
 
     /**
      * The operation's key in a migration file, e.g. {@code create_table}. (Not {@code type()}: alter_column and

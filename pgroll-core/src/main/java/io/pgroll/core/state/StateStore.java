@@ -32,8 +32,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class StateStore {
 
-    /** Version of this implementation, written to {@code pgroll_version} at each init. */
-    public static final String VERSION = "0.1.0";
+    /**
+     * Version of this implementation, written to {@code pgroll_version} at each init. The {@code java-} prefix keeps
+     * it apart from the Go tool's versions: the layouts are the same, so neither refuses the other's database (the
+     * Go tool skips non-semver versions; we skip versions that are not ours, see {@link #needsUpgrade()}).
+     */
+    public static final String VERSION = "java-0.1.0";
+    private static final String OWN_PREFIX = "java-";
 
     /** Advisory transaction lock key held during init; the same as pgroll's, so inits of both tools serialise. */
     public static final long INIT_LOCK_KEY = 0x2c03057fb9525bL;
@@ -138,14 +143,17 @@ public final class StateStore {
                 + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
                 + " WHERE n.nspname = ? AND c.relname = 'pgroll_version')", stateSchema);
         if (!versionTableExists) {
-            return isSemver(binaryVersion);
+            return isSemver(strip(binaryVersion));
         }
         Optional<String> stored = queryString(
                 "SELECT version FROM " + s + ".pgroll_version ORDER BY initialized_at DESC LIMIT 1");
         if (stored.isEmpty()) {
-            return isSemver(binaryVersion);
+            return isSemver(strip(binaryVersion));
         }
-        Integer order = compareVersions(binaryVersion, stored.get());
+        if (binaryVersion.startsWith(OWN_PREFIX) != stored.get().startsWith(OWN_PREFIX)) {
+            return false; // written by the Go tool (or read by a test binary): same layout, nothing to upgrade
+        }
+        Integer order = compareVersions(strip(binaryVersion), strip(stored.get()));
         if (order == null) {
             return false;
         }
@@ -161,6 +169,10 @@ public final class StateStore {
      *
      * @return negative, zero or positive like a comparator, or null when either is not a semantic version
      */
+    private static String strip(String version) {
+        return version.startsWith(OWN_PREFIX) ? version.substring(OWN_PREFIX.length()) : version;
+    }
+
     static Integer compareVersions(String a, String b) {
         Matcher ma = SEMVER.matcher(a);
         Matcher mb = SEMVER.matcher(b);

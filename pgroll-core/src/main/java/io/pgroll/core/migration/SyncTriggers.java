@@ -1,0 +1,45 @@
+package io.pgroll.core.migration;
+
+import io.pgroll.core.db.Sql;
+import io.pgroll.core.plan.Names;
+import io.pgroll.core.plan.PlanContext;
+import io.pgroll.core.plan.TriggerSpec;
+import io.pgroll.core.schema.Table;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The up/down trigger pair of each copied column, shared by the operations that copy columns. */
+final class SyncTriggers {
+
+    private SyncTriggers() {
+    }
+
+    /**
+     * @param up   expression for the copy, in the old version's columns; null or blank means the column itself
+     * @param down expression for the original, in the new version's columns; null or blank means the column itself
+     */
+    static void sync(PlanContext ctx, String table, Table t, String column, String up, String down,
+                     Map<String, String> oldColumns, Map<String, String> newColumns) {
+        String copy = newColumns.get(column);
+        ctx.trigger(new TriggerSpec(Names.trigger(table, column), t.physicalName(), TriggerSpec.Direction.UP, column,
+                copy, orColumn(up, column), oldColumns));
+        ctx.trigger(new TriggerSpec(Names.trigger(table, copy), t.physicalName(), TriggerSpec.Direction.DOWN, column,
+                oldColumns.get(column), orColumn(down, column), newColumns));
+    }
+
+    private static String orColumn(String expression, String column) {
+        return expression == null || expression.isBlank() ? Sql.ident(column) : expression;
+    }
+
+    /** DROP FUNCTION ... CASCADE (which drops the trigger too) for both triggers of every column. */
+    static List<String> dropAll(PlanContext ctx, String table, List<String> columns) {
+        List<String> statements = new ArrayList<>();
+        for (String c : columns) {
+            for (String fn : List.of(Names.trigger(table, c), Names.trigger(table, Names.newColumn(c)))) {
+                statements.add("DROP FUNCTION IF EXISTS " + Sql.qualified(ctx.targetSchema(), fn) + "() CASCADE");
+            }
+        }
+        return statements;
+    }
+}
