@@ -6,16 +6,19 @@ import java.time.Duration;
  * Options of {@code start}.
  *
  * @param skipValidation  skip the validation pass (pgroll {@code --skip-validation})
- * @param batchSize       rows per backfill batch (pgroll {@code --backfill-batch-size}, default 1000)
+ * @param batchSize       rows per backfill batch (pgroll {@code --backfill-batch-size}), or {@link #AUTO_BATCH_SIZE} to
+ *                        size batches to a target duration
  * @param batchDelay      pause between backfill batches (pgroll {@code --backfill-batch-delay}, default 0)
  * @param progress        receives backfill progress; never null
  */
 public record StartOptions(boolean skipValidation, int batchSize, Duration batchDelay, BackfillProgress progress) {
 
-    public static final int DEFAULT_BATCH_SIZE = 1000;
+    /** Batches start at 1000 rows and adapt to take about a quarter of a second each. */
+    public static final int AUTO_BATCH_SIZE = 0;
+    public static final int DEFAULT_BATCH_SIZE = AUTO_BATCH_SIZE;
 
     public StartOptions {
-        if (batchSize <= 0) {
+        if (batchSize < 0) {
             throw new PgRollException("backfill batch size must be positive, got " + batchSize);
         }
         batchDelay = batchDelay == null ? Duration.ZERO : batchDelay;

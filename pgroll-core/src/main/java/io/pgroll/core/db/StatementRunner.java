@@ -57,24 +57,40 @@ public final class StatementRunner {
 
     /** Runs a query with lock-timeout retry and maps each row to a list of column strings. */
     public List<List<String>> query(String sql, Object... params) {
+        return withRetry(sql, ps -> {
+            List<List<String>> rows = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                int n = rs.getMetaData().getColumnCount();
+                while (rs.next()) {
+                    List<String> row = new ArrayList<>(n);
+                    for (int c = 1; c <= n; c++) {
+                        row.add(rs.getString(c));
+                    }
+                    rows.add(row);
+                }
+            }
+            return rows;
+        }, params);
+    }
+
+    /** Runs an INSERT/UPDATE/DELETE with lock-timeout retry; returns the number of rows it changed. */
+    public long update(String sql, Object... params) {
+        return withRetry(sql, PreparedStatement::executeLargeUpdate, params);
+    }
+
+    @FunctionalInterface
+    private interface Call<T> {
+        T run(PreparedStatement ps) throws SQLException;
+    }
+
+    private <T> T withRetry(String sql, Call<T> call, Object... params) {
         long start = System.nanoTime();
         for (int attempt = 0; ; attempt++) {
             try (PreparedStatement ps = connection.prepareStatement(sql)) {
                 for (int i = 0; i < params.length; i++) {
                     ps.setObject(i + 1, params[i]);
                 }
-                List<List<String>> rows = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    int n = rs.getMetaData().getColumnCount();
-                    while (rs.next()) {
-                        List<String> row = new ArrayList<>(n);
-                        for (int c = 1; c <= n; c++) {
-                            row.add(rs.getString(c));
-                        }
-                        rows.add(row);
-                    }
-                }
-                return rows;
+                return call.run(ps);
             } catch (SQLException e) {
                 if (LockRetry.isLockTimeout(e) && retry.shouldRetry(start)) {
                     sleep(retry.delay(attempt).toMillis());
@@ -90,6 +106,7 @@ public final class StatementRunner {
             try (Statement s = connection.createStatement()) {
                 LOG.debug("{}", step.statements().get(0));
                 s.execute(step.statements().get(0));
+                logWarnings(s);
             }
             return;
         }
@@ -98,6 +115,7 @@ public final class StatementRunner {
             for (String sql : step.statements()) {
                 LOG.debug("{}", sql);
                 s.execute(sql);
+                logWarnings(s);
             }
             connection.commit();
         } catch (SQLException e) {
@@ -105,6 +123,15 @@ public final class StatementRunner {
             throw e;
         } finally {
             connection.setAutoCommit(true);
+        }
+    }
+
+    /** Server warnings (RAISE WARNING in our DO blocks) are meant for the user. */
+    private static void logWarnings(Statement s) throws SQLException {
+        for (java.sql.SQLWarning w = s.getWarnings(); w != null; w = w.getNextWarning()) {
+            if ("01000".equals(w.getSQLState())) {
+                LOG.warn("{}", w.getMessage());
+            }
         }
     }
 

@@ -4,16 +4,27 @@ import io.pgroll.core.PgRollException;
 import io.pgroll.core.StartOptions;
 import io.pgroll.core.db.Sql;
 import io.pgroll.core.db.StatementRunner;
+import io.pgroll.core.plan.Step;
+import io.pgroll.core.plan.TriggerSpec;
+import io.pgroll.core.plan.Triggers;
 import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * Rewrites every existing row of a table in short batches so that its sync triggers fire and fill the new columns.
- * Each batch is one statement, hence its own transaction: no lock outlives a batch. Rows are walked by primary key
- * (or a unique NOT NULL key) with keyset pagination, else by physical position up to the table's size at the start;
- * rows written concurrently are handled by the triggers themselves.
+ * Fills the new columns of existing rows: each batch is one UPDATE that computes the {@code up} expressions itself
+ * (the sync triggers stand aside for this session), so a row costs what a plain bulk UPDATE costs. Each batch is its
+ * own transaction: no lock outlives a batch. Rows are walked by primary key (or a unique NOT NULL key) in key ranges,
+ * else by physical position up to the table's size at the start; rows written concurrently are converted by the
+ * triggers, and a concurrent update of a row in a batch is seen by the batch's UPDATE, which re-reads the row.
+ *
+ * <p>With no fixed batch size, batches grow or shrink to take about {@link #TARGET_BATCH_MILLIS}: long enough to
+ * run near bulk speed, short enough that a client waiting on a row lock of the batch is not held up for long.
  */
 final class Backfill {
+    static final long TARGET_BATCH_MILLIS = 250;
+    private static final int FIRST_ADAPTIVE_BATCH = 1000;
+    private static final int MIN_BATCH = 100;
+    private static final int MAX_BATCH = 200_000;
 
     private final StatementRunner runner;
     private final String schema;
@@ -25,13 +36,23 @@ final class Backfill {
         this.options = options;
     }
 
-    void run(String table, String touchColumn) {
+    /** Backfills one table with the up triggers that fire on it. */
+    void run(String table, List<TriggerSpec> ups) {
         String regclass = Sql.qualified(schema, table);
+        String assignments = ups.stream()
+                .map(t -> Sql.ident(t.targetColumn()) + " = " + Triggers.bind(t.expression(), t.variables(), "r."))
+                .collect(Collectors.joining(", "));
+        String update = "UPDATE " + regclass + " AS r SET " + assignments + " WHERE ";
         long total = estimateRows(regclass);
-        List<KeyColumn> key = identity(regclass);
-        long done = key.isEmpty() ? byPosition(table, regclass, touchColumn, total)
-                : byKey(table, regclass, touchColumn, key, total);
-        options.progress().update(table, done, Math.max(done, total));
+        runner.execute(Step.sql("SET " + Triggers.BACKFILL_SETTING + " = 'on'"));
+        try {
+            List<KeyColumn> key = identity(regclass);
+            long done = key.isEmpty() ? byPosition(table, regclass, update, total)
+                    : byKey(table, regclass, update, key, total);
+            options.progress().update(table, done, Math.max(done, total));
+        } finally {
+            runner.execute(Step.sql("RESET " + Triggers.BACKFILL_SETTING));
+        }
     }
 
     private record KeyColumn(String name, String type) {
@@ -39,7 +60,7 @@ final class Backfill {
 
     private long estimateRows(String regclass) {
         long estimate = (long) Double.parseDouble(runner.query(
-                "SELECT GREATEST(reltuples, 0) FROM pg_class WHERE oid = ?::regclass", regclass).get(0).get(0));
+                "SELECT GREATEST(reltuples, 0) FROM pg_class WHERE oid = CAST(? AS regclass)", regclass).get(0).get(0));
         if (estimate > 0) {
             return estimate;
         }
@@ -53,7 +74,7 @@ final class Backfill {
                 FROM pg_index i
                 JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord) ON true
                 JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
-                WHERE i.indrelid = ?::regclass AND i.indisunique AND i.indisvalid AND i.indpred IS NULL
+                WHERE i.indrelid = CAST(? AS regclass) AND i.indisunique AND i.indisvalid AND i.indpred IS NULL
                   AND i.indexprs IS NULL
                   AND NOT EXISTS (SELECT 1 FROM unnest(i.indkey::int2[]) x(attnum)
                                   JOIN pg_attribute n ON n.attrelid = i.indrelid AND n.attnum = x.attnum
@@ -67,59 +88,69 @@ final class Backfill {
         return rows.stream().filter(r -> r.get(0).equals(chosen)).map(r -> new KeyColumn(r.get(1), r.get(2))).toList();
     }
 
-    private long byKey(String table, String regclass, String touchColumn, List<KeyColumn> key, long total) {
+    private long byKey(String table, String regclass, String update, List<KeyColumn> key, long total) {
         String cols = key.stream().map(k -> Sql.ident(k.name())).collect(Collectors.joining(", "));
-        String tuple = "(" + cols + ")";
-        String batchTuple = "(" + key.stream().map(k -> "b." + Sql.ident(k.name())).collect(Collectors.joining(", ")) + ")";
-        String tableTuple = "(" + key.stream().map(k -> "t." + Sql.ident(k.name())).collect(Collectors.joining(", ")) + ")";
+        String rowKey = "(" + key.stream().map(k -> "r." + Sql.ident(k.name())).collect(Collectors.joining(", ")) + ")";
         String bound = "(" + key.stream().map(k -> "CAST(? AS " + k.type() + ")").collect(Collectors.joining(", ")) + ")";
-        String lastKey = key.stream().map(k -> "l." + Sql.ident(k.name()) + "::text").collect(Collectors.joining(", "));
-        String order = key.stream().map(k -> Sql.ident(k.name()) + " DESC").collect(Collectors.joining(", "));
-        String touch = Sql.ident(touchColumn);
-        String template = "WITH b AS (SELECT " + cols + " FROM " + regclass + " %s ORDER BY " + cols + " LIMIT "
-                + options.batchSize() + "), u AS (UPDATE " + regclass + " t SET " + touch + " = t." + touch
-                + " FROM b WHERE " + tableTuple + " = " + batchTuple + " RETURNING 1) "
-                + "SELECT (SELECT count(*) FROM u), " + lastKey + " FROM (SELECT * FROM b ORDER BY " + order
-                + " LIMIT 1) l";
-        String first = String.format(template, "");
-        String next = String.format(template, "WHERE " + tuple + " > " + bound);
+        String asText = key.stream().map(k -> Sql.ident(k.name()) + "::text").collect(Collectors.joining(", "));
+        String upperFirst = "SELECT " + asText + " FROM " + regclass + " ORDER BY " + cols + " OFFSET ? LIMIT 1";
+        String upperNext = "SELECT " + asText + " FROM " + regclass + " WHERE (" + cols + ") > " + bound
+                + " ORDER BY " + cols + " OFFSET ? LIMIT 1";
+        BatchSizer sizer = new BatchSizer(options.batchSize());
         long done = 0;
-        Object[] last = null;
+        Object[] lower = null;
         while (true) {
-            List<List<String>> rows = last == null ? runner.query(first) : runner.query(next, last);
-            if (rows.isEmpty()) {
+            long t0 = System.nanoTime();
+            int size = sizer.size();
+            List<List<String>> upperRow = lower == null ? runner.query(upperFirst, size - 1)
+                    : runner.query(upperNext, append(lower, size - 1));
+            Object[] upper = upperRow.isEmpty() ? null : upperRow.get(0).toArray();
+            String range = (lower == null ? "true" : rowKey + " > " + bound)
+                    + (upper == null ? "" : " AND " + rowKey + " <= " + bound);
+            Object[] params = lower == null ? (upper == null ? new Object[0] : upper)
+                    : (upper == null ? lower : concat(lower, upper));
+            done += runner.update(update + range, params);
+            options.progress().update(table, done, Math.max(done, total));
+            if (upper == null) {
                 return done;
             }
-            List<String> row = rows.get(0);
-            done += Long.parseLong(row.get(0));
-            last = row.subList(1, row.size()).toArray();
-            options.progress().update(table, done, Math.max(done, total));
+            lower = upper;
+            sizer.record(System.nanoTime() - t0);
             pause();
         }
     }
 
-    private long byPosition(String table, String regclass, String touchColumn, long total) {
-        List<String> sizes = runner.query("SELECT pg_relation_size(?::regclass) / current_setting('block_size')::int, "
-                + "GREATEST(relpages, 1), GREATEST(reltuples, 0) FROM pg_class WHERE oid = ?::regclass",
+    private long byPosition(String table, String regclass, String update, long total) {
+        List<String> sizes = runner.query("SELECT pg_relation_size(CAST(? AS regclass)) / current_setting('block_size')::int, "
+                + "GREATEST(relpages, 1), GREATEST(reltuples, 0) FROM pg_class WHERE oid = CAST(? AS regclass)",
                 regclass, regclass).get(0);
         long pages = Long.parseLong(sizes.get(0));
         double rowsPerPage = Math.max(1.0, Double.parseDouble(sizes.get(2)) / Double.parseDouble(sizes.get(1)));
-        long pagesPerBatch = Math.max(1, (long) (options.batchSize() / rowsPerPage));
-        String touch = Sql.ident(touchColumn);
-        String sql = "UPDATE " + regclass + " SET " + touch + " = " + touch
-                + " WHERE ctid >= CAST(? AS tid) AND ctid < CAST(? AS tid)";
+        BatchSizer sizer = new BatchSizer(options.batchSize());
+        String sql = update + "r.ctid >= CAST(? AS tid) AND r.ctid < CAST(? AS tid)";
         long done = 0;
-        for (long page = 0; page < pages; page += pagesPerBatch) {
-            done += updateCount(sql, "(" + page + ",0)", "(" + (page + pagesPerBatch) + ",0)");
+        for (long page = 0; page < pages; ) {
+            long t0 = System.nanoTime();
+            long span = Math.max(1, (long) (sizer.size() / rowsPerPage));
+            done += runner.update(sql, "(" + page + ",0)", "(" + (page + span) + ",0)");
             options.progress().update(table, done, Math.max(done, total));
+            page += span;
+            sizer.record(System.nanoTime() - t0);
             pause();
         }
         return done;
     }
 
-    private long updateCount(String sql, String from, String to) {
-        return Long.parseLong(runner.query("WITH u AS (" + sql + " RETURNING 1) SELECT count(*) FROM u", from, to)
-                .get(0).get(0));
+    private static Object[] append(Object[] values, Object last) {
+        Object[] out = java.util.Arrays.copyOf(values, values.length + 1);
+        out[values.length] = last;
+        return out;
+    }
+
+    private static Object[] concat(Object[] a, Object[] b) {
+        Object[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     private void pause() {
@@ -131,6 +162,30 @@ final class Backfill {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new PgRollException("backfill interrupted");
+        }
+    }
+
+    /** A fixed batch size, or (for {@link StartOptions#AUTO_BATCH_SIZE}) one steered toward the target duration. */
+    private static final class BatchSizer {
+        private final boolean adaptive;
+        private int size;
+
+        BatchSizer(int configured) {
+            this.adaptive = configured == StartOptions.AUTO_BATCH_SIZE;
+            this.size = adaptive ? FIRST_ADAPTIVE_BATCH : configured;
+        }
+
+        int size() {
+            return size;
+        }
+
+        void record(long elapsedNanos) {
+            if (!adaptive) {
+                return;
+            }
+            double ratio = (double) (TARGET_BATCH_MILLIS * 1_000_000) / Math.max(1, elapsedNanos);
+            double factor = Math.max(0.5, Math.min(2.0, ratio));
+            size = (int) Math.max(MIN_BATCH, Math.min(MAX_BATCH, size * factor));
         }
     }
 }

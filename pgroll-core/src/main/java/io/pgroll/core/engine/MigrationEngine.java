@@ -15,6 +15,7 @@ import io.pgroll.core.migration.RawSql;
 import io.pgroll.core.plan.Catalog;
 import io.pgroll.core.plan.PlanContext;
 import io.pgroll.core.plan.Step;
+import io.pgroll.core.plan.TriggerSpec;
 import io.pgroll.core.plan.Triggers;
 import io.pgroll.core.plan.ValidationContext;
 import io.pgroll.core.plan.Views;
@@ -24,6 +25,7 @@ import io.pgroll.core.state.StateStore;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -119,13 +121,20 @@ public final class MigrationEngine {
             }
             runner.execute(Triggers.plan(ctx.triggers(), schema(), vs));
             Backfill backfill = new Backfill(runner, schema(), options);
-            ctx.backfills().forEach(backfill::run);
+            upTriggersByTable(ctx.triggers()).forEach(backfill::run);
         } catch (RuntimeException e) {
             undoStart(m, ctx, started, e);
             throw new PgRollException("failed to start migration \"" + m.name() + "\", changes rolled back: "
                     + e.getMessage(), e);
         }
         return new StartResult(m.name(), config.useVersionSchema() ? vs : null);
+    }
+
+    private static Map<String, List<TriggerSpec>> upTriggersByTable(List<TriggerSpec> triggers) {
+        Map<String, List<TriggerSpec>> byTable = new LinkedHashMap<>();
+        triggers.stream().filter(t -> t.direction() == TriggerSpec.Direction.UP)
+                .forEach(t -> byTable.computeIfAbsent(t.physicalTable(), k -> new ArrayList<>()).add(t));
+        return byTable;
     }
 
     private void undoStart(Migration m, PlanContext ctx, List<Operation> started, RuntimeException cause) {

@@ -108,7 +108,6 @@ public record AddColumn(
         if (!blank(up)) {
             ctx.trigger(new TriggerSpec(Names.trigger(table, column.name()), t.physicalName(),
                     TriggerSpec.Direction.UP, column.name(), hidden, up, oldColumns));
-            ctx.backfill(t.physicalName(), hidden);
         }
         t.addColumn(new io.pgroll.core.schema.Column(column.name(), hidden, column.type(), column.defaultValue(),
                 column.nullable(), column.unique(), column.comment(), null));

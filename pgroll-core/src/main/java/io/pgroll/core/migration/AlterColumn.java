@@ -175,7 +175,6 @@ public record AlterColumn(
                     "btree", null));
             col.setUnique(true);
         }
-        ctx.backfill(t.physicalName(), copy);
     }
 
     @Override

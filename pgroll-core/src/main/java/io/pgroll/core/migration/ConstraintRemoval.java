@@ -40,7 +40,6 @@ final class ConstraintRemoval {
         for (String c : columns) {
             SyncTriggers.sync(ctx, table, t, c, up == null ? null : up.get(c), down.get(c), oldColumns, newColumns);
         }
-        ctx.backfill(t.physicalName(), newColumns.get(columns.get(0)));
     }
 
     /**

@@ -145,7 +145,6 @@ public record CreateConstraint(
             }
             default -> throw new IllegalStateException("unknown constraint type " + type);
         }
-        ctx.backfill(t.physicalName(), copies.get(0));
     }
 
     private String includeAndStorage() {

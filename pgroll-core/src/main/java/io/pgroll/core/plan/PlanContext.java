@@ -3,13 +3,12 @@ package io.pgroll.core.plan;
 import io.pgroll.core.db.Sql;
 import io.pgroll.core.schema.Schema;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * What an operation sees and produces while being planned for start, complete or rollback: the virtual schema
- * (which the operation updates to reflect its effect) and the steps, triggers and backfills it asks for.
+ * (which the operation updates to reflect its effect) and the steps and sync triggers it asks for. Every table with
+ * an up trigger is backfilled: existing rows get what the trigger would have written.
  */
 public final class PlanContext {
     private final Schema schema;
@@ -18,7 +17,6 @@ public final class PlanContext {
     private final Catalog catalog;
     private final List<Step> steps = new ArrayList<>();
     private final List<TriggerSpec> triggers = new ArrayList<>();
-    private final Map<String, String> backfills = new LinkedHashMap<>();
 
     public PlanContext(Schema schema, String targetSchema, String versionSchema, Catalog catalog) {
         this.schema = schema;
@@ -70,14 +68,6 @@ public final class PlanContext {
         triggers.add(trigger);
     }
 
-    /**
-     * Asks for the physical table to be backfilled once the triggers are in place: every row is rewritten in batches
-     * so that its triggers fire. {@code touchColumn} is a plain column of ours that the no-op update assigns.
-     */
-    public void backfill(String physicalTable, String touchColumn) {
-        backfills.putIfAbsent(physicalTable, touchColumn);
-    }
-
     /** Removes and returns the steps planned so far, so that the caller can run them. */
     public List<Step> drainSteps() {
         List<Step> out = List.copyOf(steps);
@@ -89,8 +79,4 @@ public final class PlanContext {
         return triggers;
     }
 
-    /** Physical table to backfill, mapped to the column its batches assign. */
-    public Map<String, String> backfills() {
-        return backfills;
-    }
 }
