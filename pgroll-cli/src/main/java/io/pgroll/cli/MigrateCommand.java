@@ -78,6 +78,6 @@ final class MigrateCommand extends BaseCommand {
         }
         String version = local.stream().filter(m -> m.name().equals(name)).map(Migration::version)
                 .findFirst().orElse(name);
-        return StartCommand.startedMessage(new PgRoll.StartResult(name, root.schema + "_" + version));
+        return StartCommand.startedMessage(name, root.schema + "_" + version);
     }
 }

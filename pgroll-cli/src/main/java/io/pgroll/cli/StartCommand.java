@@ -42,16 +42,17 @@ final class StartCommand extends BaseCommand {
                 pgroll.complete();
                 return "Migration successful!";
             }
-            return startedMessage(result);
+            return startedMessage(result.migrationName(), result.versionSchema());
         });
         println(message);
         return 0;
     }
 
-    static String startedMessage(PgRoll.StartResult result) {
-        if (result.versionSchema() == null) {
-            return "Migration \"" + result.migrationName() + "\" started successfully";
+    /** @param versionSchema null when version schemas are disabled */
+    static String startedMessage(String migrationName, String versionSchema) {
+        if (versionSchema == null) {
+            return "Migration \"" + migrationName + "\" started successfully";
         }
-        return "New version of the schema available under the postgres \"" + result.versionSchema() + "\" schema";
+        return "New version of the schema available under the postgres \"" + versionSchema + "\" schema";
     }
 }

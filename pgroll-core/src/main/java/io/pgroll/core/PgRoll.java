@@ -185,8 +185,13 @@ public final class PgRoll implements AutoCloseable {
         }
     }
 
-    /** @param versionSchema the new version schema, or null when version schemas are disabled */
-    public record StartResult(String migrationName, String versionSchema) {
+    /**
+     * @param versionSchema   the new version schema, or null when version schemas are disabled
+     * @param backfilledRows  rows the backfill rewrote
+     * @param backfillTime    time the backfill took
+     */
+    public record StartResult(String migrationName, String versionSchema, long backfilledRows,
+                              java.time.Duration backfillTime) {
     }
 
     /**

@@ -36,8 +36,8 @@ final class Backfill {
         this.options = options;
     }
 
-    /** Backfills one table with the up triggers that fire on it. */
-    void run(String table, List<TriggerSpec> ups) {
+    /** Backfills one table with the up triggers that fire on it; returns the number of rows rewritten. */
+    long run(String table, List<TriggerSpec> ups) {
         String regclass = Sql.qualified(schema, table);
         String assignments = ups.stream()
                 .map(t -> Sql.ident(t.targetColumn()) + " = " + Triggers.bind(t.expression(), t.variables(), "r."))
@@ -50,6 +50,7 @@ final class Backfill {
             long done = key.isEmpty() ? byPosition(table, regclass, update, total)
                     : byKey(table, regclass, update, key, total);
             options.progress().update(table, done, Math.max(done, total));
+            return done;
         } finally {
             runner.execute(Step.sql("RESET " + Triggers.BACKFILL_SETTING));
         }

@@ -23,6 +23,7 @@ import io.pgroll.core.schema.Schema;
 import io.pgroll.core.state.MigrationRecord;
 import io.pgroll.core.state.StateStore;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -106,6 +107,8 @@ public final class MigrationEngine {
         String vs = versionSchema(m);
         PlanContext ctx = new PlanContext(base.copy(), schema(), vs, catalog);
         List<Operation> started = new ArrayList<>();
+        long backfilled = 0;
+        Duration backfillTime;
         try {
             for (Operation op : m.operations()) {
                 started.add(op);
@@ -121,13 +124,17 @@ public final class MigrationEngine {
             }
             runner.execute(Triggers.plan(ctx.triggers(), schema(), vs));
             Backfill backfill = new Backfill(runner, schema(), options);
-            upTriggersByTable(ctx.triggers()).forEach(backfill::run);
+            long backfillStart = System.nanoTime();
+            for (Map.Entry<String, List<TriggerSpec>> table : upTriggersByTable(ctx.triggers()).entrySet()) {
+                backfilled += backfill.run(table.getKey(), table.getValue());
+            }
+            backfillTime = Duration.ofNanos(System.nanoTime() - backfillStart);
         } catch (RuntimeException e) {
             undoStart(m, ctx, started, e);
             throw new PgRollException("failed to start migration \"" + m.name() + "\", changes rolled back: "
                     + e.getMessage(), e);
         }
-        return new StartResult(m.name(), config.useVersionSchema() ? vs : null);
+        return new StartResult(m.name(), config.useVersionSchema() ? vs : null, backfilled, backfillTime);
     }
 
     private static Map<String, List<TriggerSpec>> upTriggersByTable(List<TriggerSpec> triggers) {
