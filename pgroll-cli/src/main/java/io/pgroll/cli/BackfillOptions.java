@@ -8,7 +8,8 @@ import picocli.CommandLine.Option;
 final class BackfillOptions {
 
     @Option(names = "--backfill-batch-size", paramLabel = "N", defaultValue = "" + StartOptions.DEFAULT_BATCH_SIZE,
-            description = "Rows backfilled per batch (default: ${DEFAULT-VALUE})")
+            description = "Rows backfilled per batch; " + StartOptions.AUTO_BATCH_SIZE + " sizes batches adaptively "
+                    + "(default: ${DEFAULT-VALUE})")
     int batchSize;
 
     @Option(names = "--backfill-batch-delay", paramLabel = "DURATION", defaultValue = "0s",

@@ -125,8 +125,8 @@ public final class PgRollCommand {
     }
 
     StartOptions startOptions(boolean skipValidation, int batchSize, Duration batchDelay, BackfillProgressLine line) {
-        if (batchSize <= 0) {
-            throw new PgRollException("--backfill-batch-size must be positive, got " + batchSize);
+        if (batchSize < 0) {
+            throw new PgRollException("--backfill-batch-size must not be negative, got " + batchSize);
         }
         if (batchDelay.isNegative()) {
             throw new PgRollException("--backfill-batch-delay must not be negative, got "

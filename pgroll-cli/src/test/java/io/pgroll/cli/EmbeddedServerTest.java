@@ -92,9 +92,10 @@ class EmbeddedServerTest {
 
         Cli.Result latest = cli.run("latest", "url", "--local", Examples.dir().toString());
         assertEquals(0, latest.exitCode(), latest.toString());
-        assertEquals(base + "&options=-c%20search_path%3Dpublic_07_rename_authors_to_writers", latest.out().strip());
+        String versionSchema = "public_" + Examples.last().version();
+        assertEquals(base + "&options=-c%20search_path%3D" + versionSchema, latest.out().strip());
         assertTrue(latest.err().startsWith("Using embedded PostgreSQL"), latest.toString());
-        assertEquals("public_07_rename_authors_to_writers", query(latest.out().strip(), "show search_path"));
+        assertEquals(versionSchema, query(latest.out().strip(), "show search_path"));
 
         Cli.Result status = cli.run("embedded", "status");
         assertEquals(0, status.exitCode(), status.toString());

@@ -55,11 +55,12 @@ class EndToEndTest {
     }
 
     private static Path example(String prefix) {
-        try (var files = Files.list(Examples.dir())) {
-            return files.filter(f -> f.getFileName().toString().startsWith(prefix + "_")).findFirst().orElseThrow();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return Examples.file(prefix);
+    }
+
+    /** The first seven examples (the library core the assertions below know about) in a directory of their own. */
+    private String libraryCore() {
+        return Examples.copyUpTo(7, dir.resolve("core")).toString();
     }
 
     private Cli.Result ok(String... args) {
@@ -147,7 +148,8 @@ class EndToEndTest {
                 + "insert into books (title, author_id, price) values ('A Wizard of Earthsea', 1, 12.50),"
                 + " ('The Dispossessed', 1, 24.00)");
 
-        Cli.Result migrate = ok("migrate", Examples.dir().toString(), "--complete");
+        String core = libraryCore();
+        Cli.Result migrate = ok("migrate", core, "--complete");
         assertEquals(List.of(
                 "Migration \"02_add_book_pages\" complete",
                 "Migration \"03_rename_author_name\" complete",
@@ -156,8 +158,7 @@ class EndToEndTest {
                 "Migration \"06_drop_book_published_flag\" complete",
                 "Migration \"07_rename_authors_to_writers\" complete"), migrate.out().lines().toList());
         assertEquals(status("07_rename_authors_to_writers", "Complete"), ok("status").out());
-        assertEquals("Database is up to date; no migrations to apply\n",
-                ok("migrate", Examples.dir().toString()).out());
+        assertEquals("Database is up to date; no migrations to apply\n", ok("migrate", core).out());
 
         String latest = ok("latest", "url").out().strip();
         assertTrue(latest.endsWith("search_path%3Dpublic_07_rename_authors_to_writers"), latest);
@@ -195,20 +196,33 @@ class EndToEndTest {
     @Test
     void migrateLeavesTheLastActiveWithoutComplete() {
         ok("init");
-        Cli.Result r = ok("migrate", Examples.dir().toString());
+        String core = libraryCore();
+        Cli.Result r = ok("migrate", core);
         List<String> lines = r.out().lines().toList();
         assertEquals(7, lines.size(), r.toString());
         assertEquals("New version of the schema available under the postgres \"public_07_rename_authors_to_writers\""
                 + " schema", lines.get(6));
         assertEquals(status("07_rename_authors_to_writers", "In progress"), ok("status").out());
         // running it again: the last one is still active, which is what was asked
-        assertEquals("migration \"07_rename_authors_to_writers\" is active\n",
-                ok("migrate", Examples.dir().toString()).out());
+        assertEquals("migration \"07_rename_authors_to_writers\" is active\n", ok("migrate", core).out());
         // asking to complete through migrate while one is active is refused
-        fails("migrate", Examples.dir().toString(), "--complete");
+        fails("migrate", core, "--complete");
         ok("complete");
-        assertEquals("Database is up to date; no migrations to apply\n",
-                ok("migrate", Examples.dir().toString(), "--complete").out());
+        assertEquals("Database is up to date; no migrations to apply\n", ok("migrate", core, "--complete").out());
+    }
+
+    /** What pgroll's CI does with its examples: every file started and completed in order. */
+    @Test
+    void allExamplesMigrateAndComplete() {
+        ok("init");
+        List<io.pgroll.core.migration.Migration> all = Examples.all();
+        Cli.Result r = ok("migrate", Examples.dir().toString(), "--complete");
+        List<String> expected = all.stream().map(m -> "Migration \"" + m.name() + "\" complete").toList();
+        assertEquals(expected, r.out().lines().toList());
+        io.pgroll.core.migration.Migration last = all.get(all.size() - 1);
+        assertEquals(status(last.version(), "Complete"), ok("status").out());
+        assertEquals("public_" + last.version() + "\n", ok("latest", "schema").out());
+        assertEquals(last.name() + "\n", ok("latest", "migration").out());
     }
 
     @Test

@@ -149,9 +149,9 @@ class ErrorOutputTest {
     @Test
     void negativeBackfillSettingsAreErrors() throws IOException {
         write("06_ok.json", "{\"operations\": [{\"sql\": {\"up\": \"select 1\"}}]}");
-        Cli.Result r = new Cli(dir).run("--postgres-url", UNREACHABLE, "start", "--backfill-batch-size", "0",
+        Cli.Result r = new Cli(dir).run("--postgres-url", UNREACHABLE, "start", "--backfill-batch-size", "-1",
                 "06_ok.json");
-        assertOneLineError(r, "--backfill-batch-size must be positive, got 0");
+        assertOneLineError(r, "--backfill-batch-size must not be negative, got -1");
         r = new Cli(dir).run("--postgres-url", UNREACHABLE, "start", "--backfill-batch-delay", "-1s", "06_ok.json");
         assertOneLineError(r, "--backfill-batch-delay must not be negative, got -1s");
         r = new Cli(dir).run("--postgres-url", UNREACHABLE, "--lock-timeout", "-5", "init");

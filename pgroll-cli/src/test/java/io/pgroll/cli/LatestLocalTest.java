@@ -22,12 +22,12 @@ class LatestLocalTest {
         Cli cli = new Cli(dir).env("PGROLL_PG_URL", UNREACHABLE);
         Cli.Result schema = cli.run("latest", "schema", "--local", Examples.dir().toString());
         assertEquals(0, schema.exitCode(), schema.toString());
-        assertEquals("public_07_rename_authors_to_writers\n", schema.out());
+        assertEquals("public_" + Examples.last().version() + "\n", schema.out());
         assertEquals("", schema.err());
 
         Cli.Result migration = cli.run("latest", "migration", "-l", Examples.dir().toString());
         assertEquals(0, migration.exitCode(), migration.toString());
-        assertEquals("07_rename_authors_to_writers\n", migration.out());
+        assertEquals(Examples.last().name() + "\n", migration.out());
     }
 
     @Test
@@ -49,11 +49,11 @@ class LatestLocalTest {
                 "postgres://app:pw@db.example.com:5433/shop?sslmode=require");
         assertEquals(0, r.exitCode(), r.toString());
         assertEquals("postgres://app:pw@db.example.com:5433/shop?sslmode=require"
-                + "&options=-c%20search_path%3Dpublic_07_rename_authors_to_writers\n", r.out());
+                + "&options=-c%20search_path%3Dpublic_" + Examples.last().version() + "\n", r.out());
 
         r = cli.env("PGROLL_PG_URL", "postgres://u@h/d").run("--schema", "s", "latest", "url", "-l",
                 Examples.dir().toString());
-        assertEquals("postgres://u@h/d?options=-c%20search_path%3Ds_07_rename_authors_to_writers\n", r.out());
+        assertEquals("postgres://u@h/d?options=-c%20search_path%3Ds_" + Examples.last().version() + "\n", r.out());
         assertFalse(Files.exists(dir.resolve(".pgroll")));
     }
 

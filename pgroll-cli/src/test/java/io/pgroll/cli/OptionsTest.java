@@ -140,7 +140,7 @@ class OptionsTest {
         start = (StartCommand) pr.subcommand().commandSpec().userObject();
         assertTrue(start.skipValidation);
         assertFalse(start.complete);
-        assertEquals(1000, start.backfill.batchSize);
+        assertEquals(io.pgroll.core.StartOptions.DEFAULT_BATCH_SIZE, start.backfill.batchSize);
         assertEquals(Duration.ZERO, start.backfill.batchDelay);
         assertTrue(cli.parse("migrate", "--expect-one", "dir") != null);
     }
