@@ -31,14 +31,20 @@ class EndToEndTest {
     @TempDir
     Path dir;
 
+    /** Target schema, as in pgroll's CI matrix: public, or another one with -Dpgroll.test.schema=non_public. */
+    private static final String SCHEMA = System.getProperty("pgroll.test.schema", "public");
+
     private String jdbcUrl;
     private Cli cli;
 
     @BeforeEach
-    void freshDatabase() {
+    void freshDatabase() throws SQLException {
         jdbcUrl = TestPostgres.newDatabase();
         Assumptions.assumeTrue(engineAvailable(jdbcUrl), "the migration engine is not implemented yet");
-        cli = new Cli(dir).env("PGROLL_PG_URL", jdbcUrl);
+        if (!SCHEMA.equals("public")) {
+            execute(jdbcUrl, "create schema \"" + SCHEMA + "\"");
+        }
+        cli = new Cli(dir).env("PGROLL_PG_URL", jdbcUrl).env("PGROLL_SCHEMA", SCHEMA);
     }
 
     /** False while PgRoll's methods still throw "engine under construction". */
@@ -102,7 +108,7 @@ class EndToEndTest {
     }
 
     private static String status(String version, String state) {
-        return "{\n  \"schema\": \"public\",\n  \"version\": \"" + version + "\",\n  \"status\": \"" + state + "\"\n}\n";
+        return "{\n  \"schema\": \"" + SCHEMA + "\",\n  \"version\": \"" + version + "\",\n  \"status\": \"" + state + "\"\n}\n";
     }
 
     @Test
@@ -127,10 +133,10 @@ class EndToEndTest {
         assertEquals("", ok("validate", example("01").toString()).out());
 
         Cli.Result start = ok("start", example("01").toString());
-        assertEquals("New version of the schema available under the postgres \"public_01_create_library_tables\""
+        assertEquals("New version of the schema available under the postgres \"" + SCHEMA + "_01_create_library_tables\""
                 + " schema\n", start.out());
         assertEquals(status("01_create_library_tables", "In progress"), ok("status").out());
-        assertEquals("public_01_create_library_tables\n", ok("latest", "schema").out());
+        assertEquals(SCHEMA + "_01_create_library_tables\n", ok("latest", "schema").out());
         assertEquals("01_create_library_tables\n", ok("latest", "migration").out());
 
         // a second start while one is active fails
@@ -143,7 +149,7 @@ class EndToEndTest {
         // rows through the version schema, then the remaining examples
         String url = ok("latest", "url").out().strip();
         assertTrue(url.startsWith(jdbcUrl), url);
-        assertTrue(url.endsWith("options=-c%20search_path%3Dpublic_01_create_library_tables"), url);
+        assertTrue(url.endsWith("options=-c%20search_path%3D" + SCHEMA + "_01_create_library_tables"), url);
         execute(url, "insert into authors (name) values ('Ursula K. Le Guin');"
                 + "insert into books (title, author_id, price) values ('A Wizard of Earthsea', 1, 12.50),"
                 + " ('The Dispossessed', 1, 24.00)");
@@ -161,7 +167,7 @@ class EndToEndTest {
         assertEquals("Database is up to date; no migrations to apply\n", ok("migrate", core).out());
 
         String latest = ok("latest", "url").out().strip();
-        assertTrue(latest.endsWith("search_path%3Dpublic_07_rename_authors_to_writers"), latest);
+        assertTrue(latest.endsWith("search_path%3D" + SCHEMA + "_07_rename_authors_to_writers"), latest);
         assertEquals(List.of(List.of("A Wizard of Earthsea", "200", "Ursula K. Le Guin"),
                         List.of("The Dispossessed", "400", "Ursula K. Le Guin")),
                 query(latest, "select b.title, b.pages, w.full_name from books b join writers w on w.id = b.author_id"
@@ -179,13 +185,13 @@ class EndToEndTest {
 
         ok("start", example("02").toString());
         String v2 = ok("latest", "url").out().strip();
-        assertTrue(v2.endsWith("search_path%3Dpublic_02_add_book_pages"), v2);
+        assertTrue(v2.endsWith("search_path%3D" + SCHEMA + "_02_add_book_pages"), v2);
         // the new version sees the backfilled column, the old one does not have it
         assertEquals(List.of(List.of("Kindred", "200")), query(v2, "select title, pages from books"));
         assertEquals(List.of(List.of("Kindred", "15.00")),
-                query(v1, "select title, price from public_01_create_library_tables.books"));
+                query(v1, "select title, price from " + SCHEMA + "_01_create_library_tables.books"));
         assertTrue(query(v1, "select column_name from information_schema.columns where table_schema ="
-                + " 'public_01_create_library_tables' and table_name = 'books' and column_name = 'pages'").isEmpty());
+                + " '" + SCHEMA + "_01_create_library_tables' and table_name = 'books' and column_name = 'pages'").isEmpty());
 
         assertEquals("Migration rolled back. Changes made since the last version have been reverted\n",
                 ok("rollback").out());
@@ -200,7 +206,7 @@ class EndToEndTest {
         Cli.Result r = ok("migrate", core);
         List<String> lines = r.out().lines().toList();
         assertEquals(7, lines.size(), r.toString());
-        assertEquals("New version of the schema available under the postgres \"public_07_rename_authors_to_writers\""
+        assertEquals("New version of the schema available under the postgres \"" + SCHEMA + "_07_rename_authors_to_writers\""
                 + " schema", lines.get(6));
         assertEquals(status("07_rename_authors_to_writers", "In progress"), ok("status").out());
         // running it again: the last one is still active, which is what was asked
@@ -221,7 +227,7 @@ class EndToEndTest {
         assertEquals(expected, r.out().lines().toList());
         io.pgroll.core.migration.Migration last = all.get(all.size() - 1);
         assertEquals(status(last.version(), "Complete"), ok("status").out());
-        assertEquals("public_" + last.version() + "\n", ok("latest", "schema").out());
+        assertEquals(SCHEMA + "_" + last.version() + "\n", ok("latest", "schema").out());
         assertEquals(last.name() + "\n", ok("latest", "migration").out());
     }
 
