@@ -1,0 +1,226 @@
+package io.pgroll.bench;
+
+import io.pgroll.core.PgRoll;
+import io.pgroll.core.PgRollConfig;
+import io.pgroll.core.StartOptions;
+import io.pgroll.core.migration.MigrationReader;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Measures, side by side in one run on one embedded PostgreSQL server: backfill throughput against a bulk UPDATE,
+ * write throughput while sync triggers are on against no migration, and what clients feel while each operation
+ * starts and completes against the plain ALTER TABLE a classic migration tool would run. Prints Markdown tables and
+ * saves them under bench/results/.
+ *
+ * <p>Arguments: {@code --sizes 100000,1000000,10000000} (backfill table sizes), {@code --rows 1000000} (table size
+ * of the write and client-impact runs), {@code --out bench/results}, {@code --skip-impact}.
+ */
+public final class Benchmark {
+
+    private final EmbeddedPostgres server;
+    private final StringBuilder report = new StringBuilder();
+    private int databases;
+
+    private Benchmark(EmbeddedPostgres server) {
+        this.server = server;
+    }
+
+    public static void main(String[] args) throws Exception {
+        List<Long> sizes = List.of(100_000L, 1_000_000L, 10_000_000L);
+        long rows = 1_000_000L;
+        Path out = Path.of("bench/results");
+        boolean impact = true;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--sizes" -> sizes = Arrays.stream(args[++i].split(",")).map(String::trim).map(Long::parseLong).toList();
+                case "--rows" -> rows = Long.parseLong(args[++i]);
+                case "--out" -> out = Path.of(args[++i]);
+                case "--skip-impact" -> impact = false;
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+            }
+        }
+        try (EmbeddedPostgres server = EmbeddedPostgres.builder()
+                .setServerConfig("shared_buffers", "1GB")
+                .setServerConfig("max_wal_size", "8GB")
+                .setServerConfig("checkpoint_timeout", "1h")
+                .setServerConfig("synchronous_commit", "off")
+                .setServerConfig("max_connections", "100")
+                .start()) {
+            Benchmark b = new Benchmark(server);
+            b.header(sizes, rows);
+            b.backfill(sizes);
+            b.writes(rows);
+            if (impact) {
+                new ClientImpact(b, rows).run();
+            }
+            Files.createDirectories(out);
+            Path file = out.resolve(LocalDate.now() + "-pg" + b.serverVersion().split("\\.")[0] + ".md");
+            Files.writeString(file, b.report.toString());
+            System.out.println("\nsaved to " + file);
+        }
+    }
+
+    // ---- helpers shared with ClientImpact ------------------------------------------------------------------------
+
+    String newDatabase() throws SQLException {
+        String name = "bench_" + (++databases);
+        try (Connection c = DriverManager.getConnection(server.getJdbcUrl("postgres", "postgres"));
+             Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + name);
+            s.execute("CREATE DATABASE " + name);
+        }
+        return server.getJdbcUrl("postgres", name);
+    }
+
+    static void sql(String url, String... statements) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+            for (String sql : statements) {
+                s.execute(sql);
+            }
+        }
+    }
+
+    static String scalar(String url, String query) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(query)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    static PgRoll roll(String url) {
+        PgRoll roll = PgRoll.open(PgRollConfig.of(url));
+        roll.init();
+        return roll;
+    }
+
+    static PgRoll.StartResult start(PgRoll roll, String name, String json) {
+        return roll.start(MigrationReader.parse(name + ".json", json), StartOptions.defaults());
+    }
+
+    /** users(id bigserial pk, name text, value int not null, note text), created by a migration, with n rows. */
+    static void usersTable(PgRoll roll, String url, String table, long n) throws SQLException {
+        start(roll, "01_" + table, """
+                {"operations":[{"create_table":{"name":"%s","columns":[
+                  {"name":"id","type":"bigserial","pk":true},
+                  {"name":"name","type":"text","nullable":true},
+                  {"name":"value","type":"integer"},
+                  {"name":"note","type":"text","nullable":true}]}}]}""".formatted(table));
+        roll.complete();
+        sql(url, "INSERT INTO " + table + " (name, value, note) SELECT 'user_' || i, (i * 7919) % 1000003, "
+                + "CASE WHEN i % 10 = 0 THEN NULL ELSE 'note' END FROM generate_series(1, " + n + ") i",
+                "VACUUM ANALYZE " + table);
+    }
+
+    static double seconds(long nanos) {
+        return nanos / 1e9;
+    }
+
+    void println(String line) {
+        System.out.println(line);
+        report.append(line).append('\n');
+    }
+
+    String serverVersion() throws SQLException {
+        return scalar(server.getJdbcUrl("postgres", "postgres"), "SHOW server_version");
+    }
+
+    private void header(List<Long> sizes, long rows) throws SQLException {
+        println("# pgroll for Java: benchmark results");
+        println("");
+        println("- date: " + LocalDate.now());
+        println("- PostgreSQL " + serverVersion() + " (embedded binaries from Maven Central), shared_buffers=1GB, "
+                + "synchronous_commit=off, max_wal_size=8GB");
+        println("- machine: " + Runtime.getRuntime().availableProcessors() + " cores, "
+                + (Runtime.getRuntime().maxMemory() / (1 << 20)) + " MiB JVM heap, " + System.getProperty("os.name")
+                + " " + System.getProperty("os.arch") + ", Java " + System.getProperty("java.version"));
+        println("- command: `bench/run` (backfill sizes " + sizes + ", write/impact table " + rows + " rows)");
+        println("");
+    }
+
+    // ---- 1. backfill throughput ------------------------------------------------------------------------------
+
+    private void backfill(List<Long> sizes) throws SQLException {
+        println("## Backfill: alter_column type change (integer to bigint, up/down casts) vs one bulk UPDATE");
+        println("");
+        println("| rows | bulk UPDATE rows/s | pgroll backfill rows/s | ratio | start total s | complete s |");
+        println("|---:|---:|---:|---:|---:|---:|");
+        for (long n : sizes) {
+            String url = newDatabase();
+            try (PgRoll roll = roll(url)) {
+                usersTable(roll, url, "bulk", n);
+                usersTable(roll, url, "users", n);
+                sql(url, "ALTER TABLE bulk ADD COLUMN value_new bigint", "CHECKPOINT");
+                long t0 = System.nanoTime();
+                sql(url, "UPDATE bulk SET value_new = CAST(value AS bigint)");
+                double bulk = n / seconds(System.nanoTime() - t0);
+                sql(url, "DROP TABLE bulk CASCADE", "CHECKPOINT");
+
+                long s0 = System.nanoTime();
+                PgRoll.StartResult r = start(roll, "02_bigint", """
+                        {"operations":[{"alter_column":{"table":"users","column":"value","type":"bigint",
+                          "up":"CAST(value AS bigint)","down":"CAST(value AS integer)"}}]}""");
+                double startSeconds = seconds(System.nanoTime() - s0);
+                double backfill = r.backfilledRows() / (r.backfillTime().toNanos() / 1e9);
+                long c0 = System.nanoTime();
+                roll.complete();
+                double completeSeconds = seconds(System.nanoTime() - c0);
+                println(String.format(Locale.ROOT, "| %,d | %,.0f | %,.0f | %.2f | %.2f | %.2f |", n, bulk, backfill,
+                        backfill / bulk, startSeconds, completeSeconds));
+            }
+        }
+        println("");
+    }
+
+    // ---- 2. write throughput with sync triggers --------------------------------------------------------------
+
+    private void writes(long n) throws Exception {
+        println("## Writes through the old version: migration active (sync triggers on) vs no migration");
+        println("");
+        println("Migration: alter_column `name` NOT NULL, up `CASE WHEN name IS NULL THEN 'placeholder' ELSE name END` "
+                + "(pgroll's own benchmark). " + String.format(Locale.ROOT, "%,d", n) + " rows.");
+        println("");
+        String url = newDatabase();
+        try (PgRoll roll = roll(url)) {
+            usersTable(roll, url, "users", n);
+            String oldVersion = url + "&options=-c%20search_path%3Dpublic_01_users";
+            double bulkBefore = bulkUpdate(url, oldVersion, n);
+            double pointBefore = new PointUpdates(oldVersion, n, 4, 10).run();
+            start(roll, "02_not_null", """
+                    {"operations":[{"alter_column":{"table":"users","column":"name","nullable":false,
+                      "up":"CASE WHEN name IS NULL THEN 'placeholder' ELSE name END","down":"name"}}]}""");
+            double bulkDuring = bulkUpdate(url, oldVersion, n);
+            double pointDuring = new PointUpdates(oldVersion, n, 4, 10).run();
+            roll.rollback();
+            println("| workload | no migration | migration active | ratio |");
+            println("|---|---:|---:|---:|");
+            println(String.format(Locale.ROOT, "| bulk `UPDATE users SET name = 'person'` (rows/s) | %,.0f | %,.0f | %.2f |",
+                    bulkBefore, bulkDuring, bulkDuring / bulkBefore));
+            println(String.format(Locale.ROOT, "| point updates by id, 4 connections x 10 s (tx/s) | %,.0f | %,.0f | %.2f |",
+                    pointBefore, pointDuring, pointDuring / pointBefore));
+        }
+        println("");
+    }
+
+    private static double bulkUpdate(String adminUrl, String clientUrl, long n) throws SQLException {
+        sql(adminUrl, "VACUUM users", "CHECKPOINT");
+        long t0 = System.nanoTime();
+        sql(clientUrl, "UPDATE users SET name = 'person'");
+        double rate = n / seconds(System.nanoTime() - t0);
+        sql(adminUrl, "VACUUM users");
+        return rate;
+    }
+}
