@@ -121,7 +121,7 @@ public record AlterColumn(
         io.pgroll.core.schema.Column col = t.column(column).orElseThrow();
         if (!needsCopy()) {
             if (changesDefault()) {
-                col.setDefaultValue(defaultValue.isNull() ? "NULL" : defaultValue.value());
+                col.setDefaultValue(defaultValue.isNull() ? Duplication.nullDefault(col.type()) : defaultValue.value());
             }
             if (changesComment()) {
                 col.setComment(comment.value());
@@ -195,10 +195,11 @@ public record AlterColumn(
             ctx.sql(statements.toArray(String[]::new));
             return;
         }
-        if (!Names.newColumn(column).equals(t.column(column).map(io.pgroll.core.schema.Column::physicalName).orElse(null))) {
-            return; // an earlier change of the same column in this migration already swapped the copy in
+        // An earlier change of the same column in this migration may already have swapped the copy in; this
+        // change's own unique index still has to become a constraint.
+        if (Names.newColumn(column).equals(t.column(column).map(io.pgroll.core.schema.Column::physicalName).orElse(null))) {
+            Duplication.complete(ctx, t, List.of(column), SyncTriggers.dropAll(ctx, table, List.of(column)));
         }
-        Duplication.complete(ctx, t, List.of(column), SyncTriggers.dropAll(ctx, table, List.of(column)));
         if (unique != null) {
             ctx.sql("ALTER TABLE " + tableSql + " ADD CONSTRAINT " + Sql.ident(unique.name()) + " UNIQUE USING INDEX "
                     + Sql.ident(unique.name()));

@@ -24,6 +24,7 @@ import java.util.stream.Collectors;
  */
 public final class Duplication {
     public static final String COPY_PREFIX = "_pgroll_dup_";
+    private static final String NULL_DEFAULT_PREFIX = "CASE WHEN false THEN CAST(NULL AS ";
     private static final Pattern INDEX_DEFINITION = Pattern.compile("(?s)^CREATE (?:UNIQUE )?INDEX .*? ON .*? USING (.*)$");
 
     private Duplication() {
@@ -62,9 +63,16 @@ public final class Duplication {
                 statements.add(notNullCheck(table, name, copy));
             }
             ctx.sql(statements.toArray(String[]::new));
-            if (col.defaultValue() != null) {
+            if (col.defaultValue() != null && isNullDefault(col.defaultValue())) {
+                col.setDefaultValue(null); // the copy gets no default, so the view needs none either
+            } else if (col.defaultValue() != null) {
                 ctx.sql(tolerant("ALTER TABLE " + table + " ALTER COLUMN " + Sql.ident(copy) + " SET DEFAULT "
                         + col.defaultValue(), "default of column " + name));
+                if (!type.equals(col.type())) {
+                    // Whether the old default fits the new type is only known when the statement runs; a view column
+                    // without a default falls back to the copy's, so the new version gets it exactly when it was kept.
+                    col.setDefaultValue(null);
+                }
             }
             col.setPhysicalName(copy);
             col.setType(type);
@@ -75,6 +83,21 @@ public final class Duplication {
         if (!originals.isEmpty()) {
             copyConstraintsAndIndexes(ctx, t, table, originals, excludedConstraint);
         }
+    }
+
+    /**
+     * A default that yields NULL, for a version whose column has no default while the physical column still has one
+     * (alter_column {@code default: null} planned without a copy). A view column without a default falls back to the
+     * table column's default, and PostgreSQL keeps no default at all for a plain NULL constant, so the NULL is hidden
+     * in a CASE that is not folded when the default is stored.
+     */
+    public static String nullDefault(String type) {
+        return NULL_DEFAULT_PREFIX + type + ") END";
+    }
+
+    /** Whether a virtual default is {@link #nullDefault}: a copy then gets no default at all. */
+    static boolean isNullDefault(String defaultValue) {
+        return defaultValue.startsWith(NULL_DEFAULT_PREFIX);
     }
 
     /** The same column changed twice in one migration: the copy exists (still empty), so change it in place. */
@@ -130,20 +153,38 @@ public final class Duplication {
             }
         }
         for (Constraints.Index index : List.copyOf(t.indexes().values())) {
-            if (copies(index, originals, excluded) && !t.uniques().containsKey(index.name())
-                    && !t.excludes().containsKey(index.name()) && index.definition() != null) {
-                Matcher m = INDEX_DEFINITION.matcher(index.definition());
-                if (!m.matches()) {
-                    continue;
-                }
-                String name = copyName(index.name());
-                ctx.outsideTransaction("CREATE " + (index.unique() ? "UNIQUE " : "") + "INDEX CONCURRENTLY IF NOT EXISTS "
-                        + Sql.ident(name) + " ON " + table + " USING " + substitute(m.group(1), originals),
-                        dropIndex(ctx, name));
-                t.indexes().put(name, new Constraints.Index(name, index.unique(), false, index.columns(),
-                        index.predicate(), index.method(), null));
+            if (index.name().startsWith(Names.PREFIX) || index.name().equals(excluded)
+                    || t.uniques().containsKey(index.name()) || t.excludes().containsKey(index.name())
+                    || index.definition() == null) {
+                continue;
             }
+            Matcher m = INDEX_DEFINITION.matcher(index.definition());
+            if (!m.matches()) {
+                continue;
+            }
+            // Not only key columns: dropping the original also drops an index that names it in an expression, an
+            // INCLUDE list or the predicate, so such an index needs its copy too.
+            List<String> touched = new ArrayList<>(index.columns());
+            originals.forEach((virtual, physicalName) -> {
+                if (!touched.contains(virtual) && mentions(m.group(1), physicalName)) {
+                    touched.add(virtual);
+                }
+            });
+            if (touched.stream().noneMatch(originals::containsKey)) {
+                continue;
+            }
+            String name = copyName(index.name());
+            ctx.outsideTransaction("CREATE " + (index.unique() ? "UNIQUE " : "") + "INDEX CONCURRENTLY IF NOT EXISTS "
+                    + Sql.ident(name) + " ON " + table + " USING " + substitute(m.group(1), originals),
+                    dropIndex(ctx, name));
+            t.indexes().put(name, new Constraints.Index(name, index.unique(), false, touched,
+                    index.predicate(), index.method(), null));
         }
+    }
+
+    /** Whether the SQL names the column (outside string literals). */
+    private static boolean mentions(String sql, String column) {
+        return !Sql.renameIdentifier(sql, column, column + "_").equals(sql);
     }
 
     private static boolean copies(Constraints.Named object, Map<String, String> originals, String excluded) {

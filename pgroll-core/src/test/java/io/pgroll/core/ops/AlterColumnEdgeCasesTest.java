@@ -1,0 +1,418 @@
+package io.pgroll.core.ops;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pgroll.core.db.Sql;
+import io.pgroll.core.testing.Harness;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * alter_column where the copy-and-swap has more to carry: the same column changed twice in one migration, primary
+ * keys referenced by foreign keys, tables without a primary key, serial columns, partial and multi-column indexes,
+ * and defaults and checks that do not fit the new type.
+ */
+class AlterColumnEdgeCasesTest {
+    private Harness h;
+    private PhysicalSchema db;
+
+    @BeforeEach
+    void setUp() {
+        h = Harness.create();
+        db = new PhysicalSchema(h);
+    }
+
+    @AfterEach
+    void tearDown() {
+        h.close();
+    }
+
+    private String createBooks() {
+        h.startAndComplete("01_books", """
+                {"operations":[{"create_table":{"name":"books","columns":[
+                    {"name":"id","type":"serial","pk":true},
+                    {"name":"title","type":"text","nullable":true},
+                    {"name":"pages","type":"text","nullable":true},
+                    {"name":"rating","type":"integer","nullable":true}]}}]}""");
+        String v1 = h.version("01_books");
+        h.exec(v1, "INSERT INTO books (title, pages, rating) VALUES ('a', '10', 1), (NULL, '20', 2), ('c', NULL, 3)");
+        return v1;
+    }
+
+    // ---- the same column twice in one migration -------------------------------------------------------------------
+
+    @Test
+    void notNullThenTypeChangeOfTheSameColumn() {
+        String v1 = createBooks();
+        String v2 = h.version("02_pages");
+        h.lifecycle("02_pages", """
+                {"operations":[
+                  {"alter_column":{"table":"books","column":"pages","nullable":false,
+                    "up":"COALESCE(pages, '0')","down":"pages"}},
+                  {"alter_column":{"table":"books","column":"pages","type":"integer",
+                    "up":"CAST(pages AS integer)","down":"CAST(pages AS text)"}}]}""",
+                x -> {
+                    assertEquals(List.of("10", "20", "0"), column(v2, "SELECT pages FROM books ORDER BY id"));
+                    assertEquals("integer", h.scalar(v2, "SELECT pg_typeof(pages)::text FROM books LIMIT 1"));
+                    h.assertFails("23514", v2, "INSERT INTO books (title, pages) VALUES ('x', NULL)");
+                    h.exec(v1, "INSERT INTO books (title, pages) VALUES ('old null', NULL), ('old seven', '7')");
+                    assertEquals(List.of("0", "7"), column(v2,
+                            "SELECT pages FROM books WHERE title LIKE 'old %' ORDER BY id"));
+                    h.exec(v2, "INSERT INTO books (title, pages) VALUES ('new', 5)");
+                    assertEquals("5", h.scalar(v1, "SELECT pages FROM books WHERE title = 'new'"));
+                    h.exec(v1, "DELETE FROM books WHERE title LIKE 'old %' OR title = 'new'");
+                },
+                x -> {
+                    assertEquals("text", db.type("books", "pages"));
+                    assertFalse(db.notNull("books", "pages"));
+                },
+                x -> {
+                    assertEquals("integer", db.type("books", "pages"));
+                    assertTrue(db.notNull("books", "pages"));
+                    assertEquals(List.of("10", "20", "0"), column(v2, "SELECT pages FROM books ORDER BY id"));
+                    h.assertFails("23502", v2, "INSERT INTO books (title, pages) VALUES ('x', NULL)");
+                });
+    }
+
+    @Test
+    void checkThenUniqueOnTheSameColumn() {
+        String v1 = createBooks();
+        String v2 = h.version("02_title");
+        h.lifecycle("02_title", """
+                {"operations":[
+                  {"alter_column":{"table":"books","column":"title",
+                    "check":{"name":"title_not_blank","constraint":"title <> ''"},
+                    "up":"NULLIF(title, '')","down":"title"}},
+                  {"alter_column":{"table":"books","column":"title","unique":{"name":"books_title_key"},
+                    "up":"title","down":"title"}}]}""",
+                x -> {
+                    h.assertFails("23514", v2, "INSERT INTO books (title) VALUES ('')");
+                    h.assertFails("23505", v2, "INSERT INTO books (title) VALUES ('a')");
+                    h.exec(v1, "INSERT INTO books (title, pages) VALUES ('', 'blank')");
+                    assertNull(h.scalar(v2, "SELECT title FROM books WHERE pages = 'blank'"));
+                    h.exec(v1, "DELETE FROM books WHERE pages = 'blank'");
+                    assertEquals("c f f f {_pgroll_new_title}", db.constraint("books", "title_not_blank"));
+                    assertNotNull(db.validIndex("books_title_key"));
+                },
+                x -> {
+                    assertNull(db.constraint("books", "title_not_blank"));
+                    assertEquals(List.of("books_pkey"), db.indexes("books"));
+                },
+                x -> {
+                    assertEquals("c t f f {title}", db.constraint("books", "title_not_blank"));
+                    assertEquals("u t f f {title}", db.constraint("books", "books_title_key"));
+                    h.assertFails("23514", v2, "INSERT INTO books (title) VALUES ('')");
+                    h.assertFails("23505", v2, "INSERT INTO books (title) VALUES ('a')");
+                });
+    }
+
+    @Test
+    void uniqueThenTypeChangeOfTheSameColumn() {
+        createBooks();
+        String v2 = h.version("02_title");
+        h.lifecycle("02_title", """
+                {"operations":[
+                  {"alter_column":{"table":"books","column":"title","unique":{"name":"books_title_key"},
+                    "up":"title","down":"title"}},
+                  {"alter_column":{"table":"books","column":"title","type":"varchar(10)",
+                    "up":"CAST(left(title, 10) AS varchar(10))","down":"title"}}]}""",
+                x -> h.assertFails("23505", v2, "INSERT INTO books (title) VALUES ('a')"),
+                Harness.Check.NONE,
+                x -> {
+                    assertEquals("character varying(10)", db.type("books", "title"));
+                    assertEquals("u t f f {title}", db.constraint("books", "books_title_key"));
+                    h.assertFails("23505", v2, "INSERT INTO books (title) VALUES ('a')");
+                });
+    }
+
+    // ---- keys -----------------------------------------------------------------------------------------------------
+
+    @Test
+    void typeChangeOfACompositePrimaryKeyColumnReferencedByAForeignKey() {
+        h.startAndComplete("01_orders", """
+                {"operations":[
+                  {"create_table":{"name":"orders","columns":[{"name":"region","type":"integer","pk":true},
+                    {"name":"num","type":"integer","pk":true},{"name":"label","type":"text","nullable":true}]}},
+                  {"create_table":{"name":"lines","columns":[{"name":"id","type":"serial","pk":true},
+                    {"name":"region","type":"integer"},{"name":"num","type":"integer"}],
+                   "constraints":[{"name":"lines_order_fk","type":"foreign_key","columns":["region","num"],
+                     "references":{"table":"orders","columns":["region","num"]}}]}}]}""");
+        String v1 = h.version("01_orders");
+        h.exec(v1, "INSERT INTO orders VALUES (1, 1, 'a'), (1, 2, 'b'), (2, 1, 'c')",
+                "INSERT INTO lines (region, num) VALUES (1, 1), (1, 2), (2, 1)");
+        String v2 = h.version("02_num_bigint");
+        h.lifecycle("02_num_bigint", """
+                {"operations":[{"alter_column":{"table":"orders","column":"num","type":"bigint",
+                  "up":"num","down":"num"}}]}""",
+                x -> {
+                    h.assertFails("22003", v1, "INSERT INTO orders (region, num, label) VALUES (3, 3000000000, 'big')");
+                    h.exec(v2, "INSERT INTO orders (region, num, label) VALUES (3, 3, 'new')");
+                    assertEquals("new", h.scalar(v1, "SELECT label FROM orders WHERE region = 3"));
+                    h.assertFails("23505", v2, "INSERT INTO orders (region, num, label) VALUES (1, 1, 'dup')");
+                    h.exec(v2, "DELETE FROM orders WHERE region = 3");
+                    h.assertFails("23503", v1, "INSERT INTO lines (region, num) VALUES (9, 9)");
+                    assertEquals("p t f f {region,num}", db.constraint("orders", "orders_pkey"));
+                },
+                x -> {
+                    assertEquals("integer", db.type("orders", "num"));
+                    assertEquals("p t f f {region,num}", db.constraint("orders", "orders_pkey"));
+                },
+                x -> {
+                    assertEquals("bigint", db.type("orders", "num"));
+                    assertEquals("p t f f {region,num}", db.constraint("orders", "orders_pkey"));
+                    assertEquals(List.of("orders_pkey"), db.indexes("orders"));
+                    assertTrue(db.validIndex("orders_pkey").contains("(region, num)"), db.validIndex("orders_pkey"));
+                    assertEquals("f t f f {region,num}", db.constraint("lines", "lines_order_fk"));
+                    assertEquals("t", h.scalar("public", "SELECT confrelid = " + db.regclass("orders")
+                            + " FROM pg_constraint WHERE conname = 'lines_order_fk'"));
+                    h.exec(v2, "INSERT INTO orders (region, num, label) VALUES (3, 3000000000, 'big')",
+                            "INSERT INTO lines (region, num) VALUES (1, 2)");
+                    h.assertFails("23503", v2, "INSERT INTO lines (region, num) VALUES (9, 9)");
+                    h.assertFails("23503", v2, "DELETE FROM orders WHERE region = 1 AND num = 1");
+                    h.assertFails("23505", v2, "INSERT INTO orders (region, num, label) VALUES (1, 1, 'dup')");
+                });
+    }
+
+    @Test
+    void tableWithoutPrimaryKeyIsBackfilledByItsUniqueNotNullColumn() {
+        h.startAndComplete("01_codes", """
+                {"operations":[{"create_table":{"name":"codes","columns":[
+                  {"name":"code","type":"text","unique":true},{"name":"val","type":"text","nullable":true}]}}]}""");
+        String v1 = h.version("01_codes");
+        h.exec(v1, "INSERT INTO codes SELECT 'c' || g, g::text FROM generate_series(1, 2500) g");
+        assertBackfillsEveryRow(v1, "codes");
+    }
+
+    @Test
+    void tableWithoutAnyKeyIsBackfilledByPhysicalPosition() {
+        h.startAndComplete("01_codes", """
+                {"operations":[{"create_table":{"name":"codes","columns":[
+                  {"name":"code","type":"text","nullable":true},{"name":"val","type":"text","nullable":true}]}}]}""");
+        String v1 = h.version("01_codes");
+        // holes and rows moved to later pages, as a table with a history has
+        h.exec(v1, "INSERT INTO codes SELECT 'c' || g, g::text FROM generate_series(1, 3000) g",
+                "DELETE FROM codes WHERE CAST(val AS integer) > 2500 OR CAST(val AS integer) % 7 = 0",
+                "INSERT INTO codes SELECT 'c' || g, g::text FROM generate_series(1, 2500) g WHERE g % 7 = 0",
+                "UPDATE codes SET code = code || '!' WHERE CAST(val AS integer) % 5 = 0");
+        assertBackfillsEveryRow(v1, "codes");
+    }
+
+    /** Changes val (text holding 1..2500) to integer doubled; every row must be converted, none lost. */
+    private void assertBackfillsEveryRow(String v1, String table) {
+        String v2 = h.version("02_val");
+        long sum = 2500L * 2501 / 2;
+        h.lifecycle("02_val", """
+                {"operations":[{"alter_column":{"table":"%s","column":"val","type":"integer",
+                  "up":"CAST(val AS integer) * 2","down":"CAST(val / 2 AS text)"}}]}""".formatted(table),
+                x -> {
+                    assertEquals("2500", h.scalar(v2, "SELECT count(*) FROM " + table));
+                    assertEquals(String.valueOf(2 * sum), h.scalar(v2, "SELECT sum(val) FROM " + table));
+                    assertEquals("0", h.scalar(v2, "SELECT count(*) FROM " + table + " WHERE val IS NULL"));
+                    h.exec(v1, "UPDATE " + table + " SET val = '1' WHERE val = '1'");
+                    h.exec(v2, "INSERT INTO " + table + " (code, val) VALUES ('new', 8)");
+                    assertEquals("4", h.scalar(v1, "SELECT val FROM " + table + " WHERE code = 'new'"));
+                    h.exec(v2, "DELETE FROM " + table + " WHERE code = 'new'");
+                },
+                x -> assertEquals(String.valueOf(sum), h.scalar(v1, "SELECT sum(CAST(val AS integer)) FROM " + table)),
+                x -> {
+                    assertEquals("2500", h.scalar(v2, "SELECT count(*) FROM " + table));
+                    assertEquals(String.valueOf(2 * sum), h.scalar(v2, "SELECT sum(val) FROM " + table));
+                    assertEquals("integer", db.type(table, "val"));
+                });
+    }
+
+    @Test
+    void serialColumnsKeepTheirSequences() {
+        h.startAndComplete("01_tickets", """
+                {"operations":[{"create_table":{"name":"tickets","columns":[
+                  {"name":"id","type":"serial","pk":true},{"name":"num","type":"serial"},
+                  {"name":"label","type":"text","nullable":true}]}}]}""");
+        String v1 = h.version("01_tickets");
+        h.exec(v1, "INSERT INTO tickets (label) VALUES ('a'), ('b'), ('c')");
+        String v2 = h.version("02_bigint");
+        h.lifecycle("02_bigint", """
+                {"operations":[
+                  {"alter_column":{"table":"tickets","column":"id","type":"bigint","up":"id","down":"id"}},
+                  {"alter_column":{"table":"tickets","column":"num","type":"bigint","up":"num","down":"num"}}]}""",
+                x -> {
+                    h.exec(v2, "INSERT INTO tickets (label) VALUES ('new')");
+                    h.exec(v1, "INSERT INTO tickets (label) VALUES ('old')");
+                    assertEquals(h.query(v1, "SELECT id, num FROM tickets WHERE label IN ('new', 'old') ORDER BY id"),
+                            h.query(v2, "SELECT id, num FROM tickets WHERE label IN ('new', 'old') ORDER BY id"));
+                    assertEquals("2", h.scalar(v2, "SELECT count(DISTINCT id) FROM tickets WHERE label IN ('new', 'old')"));
+                    h.exec(v1, "DELETE FROM tickets WHERE label IN ('new', 'old')");
+                },
+                x -> {
+                    assertOwnedSequence("tickets", "id", "tickets_id_seq");
+                    assertOwnedSequence("tickets", "num", "tickets_num_seq");
+                    assertSequenceContinues(v1);
+                },
+                x -> {
+                    assertEquals("bigint", db.type("tickets", "id"));
+                    assertEquals("bigint", db.type("tickets", "num"));
+                    assertTrue(db.notNull("tickets", "num"));
+                    assertOwnedSequence("tickets", "id", "tickets_id_seq");
+                    assertOwnedSequence("tickets", "num", "tickets_num_seq");
+                    assertSequenceContinues(v2);
+                    assertEquals("p t f f {id}", db.constraint("tickets", "tickets_pkey"));
+                    // the sequences belong to the table: dropping it drops them
+                    h.execRaw("DROP TABLE " + Sql.qualified(h.schema, "tickets") + " CASCADE");
+                    assertNull(h.scalar("public", "SELECT to_regclass(" + Sql.literal(Sql.qualified(h.schema,
+                            "tickets_id_seq")) + ")"));
+                    assertNull(h.scalar("public", "SELECT to_regclass(" + Sql.literal(Sql.qualified(h.schema,
+                            "tickets_num_seq")) + ")"));
+                });
+    }
+
+    /** Two inserts through the version get the next values of both sequences, above every existing row. */
+    private void assertSequenceContinues(String version) {
+        String max = h.scalar(version, "SELECT max(id) FROM tickets");
+        h.exec(version, "INSERT INTO tickets (label) VALUES ('next 1')", "INSERT INTO tickets (label) VALUES ('next 2')");
+        List<List<String>> rows = h.query(version, "SELECT id, num FROM tickets WHERE label LIKE 'next %' ORDER BY id");
+        assertTrue(Long.parseLong(rows.get(0).get(0)) > Long.parseLong(max), rows + " after " + max);
+        assertEquals(Long.parseLong(rows.get(0).get(0)) + 1, Long.parseLong(rows.get(1).get(0)), rows.toString());
+        assertEquals(Long.parseLong(rows.get(0).get(1)) + 1, Long.parseLong(rows.get(1).get(1)), rows.toString());
+        h.exec(version, "DELETE FROM tickets WHERE label LIKE 'next %'");
+    }
+
+    /** The sequence is the column's serial sequence: owned by it (pg_depend 'a') and found by pg_get_serial_sequence. */
+    private void assertOwnedSequence(String table, String column, String sequence) {
+        String seq = Sql.literal(Sql.qualified(h.schema, sequence)) + "::regclass";
+        assertEquals("t", h.scalar("public", "SELECT pg_get_serial_sequence(" + Sql.literal(Sql.qualified(h.schema, table))
+                + ", " + Sql.literal(column) + ")::regclass = " + seq));
+        assertEquals("1", h.scalar("public", "SELECT count(*) FROM pg_depend d JOIN pg_attribute a "
+                + "ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid WHERE d.classid = 'pg_class'::regclass "
+                + "AND d.objid = " + seq + " AND d.refobjid = " + db.regclass(table) + " AND a.attname = "
+                + Sql.literal(column) + " AND d.deptype = 'a'"));
+    }
+
+    // ---- indexes --------------------------------------------------------------------------------------------------
+
+    @Test
+    void partialAndMultiColumnIndexesAreRecreatedUnderTheirNames() {
+        createBooks();
+        h.startAndComplete("02_indexes", """
+                {"operations":[
+                  {"create_index":{"name":"books_title_partial","table":"books","columns":[{"column":"title"}],
+                    "predicate":"rating > 1"}},
+                  {"create_index":{"name":"books_title_pages","table":"books",
+                    "columns":[{"column":"title"},{"column":"pages","sort":"DESC"}]}},
+                  {"create_index":{"name":"books_pages_titled","table":"books","columns":[{"column":"pages"}],
+                    "predicate":"title IS NOT NULL"}},
+                  {"create_index":{"name":"books_rating_unique_titled","table":"books","columns":[{"column":"rating"}],
+                    "unique":true,"predicate":"title <> ''"}}]}""");
+        String v2 = h.version("02_indexes");
+        String v3 = h.version("03_title_varchar");
+        h.lifecycle("03_title_varchar", """
+                {"operations":[{"alter_column":{"table":"books","column":"title","type":"varchar(100)",
+                  "up":"CAST(title AS varchar(100))","down":"title"}}]}""",
+                x -> {
+                    assertNotNull(db.validIndex("_pgroll_dup_books_title_partial"));
+                    assertNotNull(db.validIndex("_pgroll_dup_books_title_pages"));
+                    h.exec(v2, "INSERT INTO books (title, rating) VALUES ('x', 10)");
+                    h.assertFails("23505", v3, "INSERT INTO books (title, rating) VALUES ('y', 10)");
+                    h.exec(v2, "DELETE FROM books WHERE rating = 10");
+                },
+                x -> assertEquals(List.of("books_pages_titled", "books_pkey", "books_rating_unique_titled",
+                        "books_title_pages", "books_title_partial"), db.indexes("books")),
+                x -> {
+                    assertEquals(List.of("books_pages_titled", "books_pkey", "books_rating_unique_titled",
+                            "books_title_pages", "books_title_partial"), db.indexes("books"));
+                    String partial = db.validIndex("books_title_partial");
+                    assertTrue(partial.contains("(title)") && partial.contains("WHERE (rating > 1)"), partial);
+                    String multi = db.validIndex("books_title_pages");
+                    assertTrue(multi.contains("(title, pages DESC)"), multi);
+                    String titled = db.validIndex("books_pages_titled");
+                    assertNotNull(titled, "index whose predicate names the column");
+                    assertTrue(titled.contains("(pages)") && titled.contains("WHERE (title IS NOT NULL)"), titled);
+                    String unique = db.validIndex("books_rating_unique_titled");
+                    assertNotNull(unique, "unique index whose predicate names the column");
+                    assertTrue(unique.startsWith("CREATE UNIQUE INDEX"), unique);
+                    h.exec(v3, "INSERT INTO books (title, rating) VALUES ('x', 10)");
+                    h.assertFails("23505", v3, "INSERT INTO books (title, rating) VALUES ('y', 10)");
+                });
+    }
+
+    // ---- defaults and checks that do not fit the new type ---------------------------------------------------------
+
+    @Test
+    void defaultAndCheckThatDoNotFitTheNewTypeAreDroppedNotFatal() {
+        h.startAndComplete("01_items", """
+                {"operations":[{"create_table":{"name":"items","columns":[
+                  {"name":"id","type":"serial","pk":true},
+                  {"name":"code","type":"text","nullable":true,"default":"'abc'","comment":"the code",
+                   "check":{"name":"code_length","constraint":"length(code) < 10"}},
+                  {"name":"qty","type":"text","nullable":true,"default":"'0'",
+                   "check":{"name":"qty_not_empty","constraint":"qty <> ''"}}]}}]}""");
+        String v1 = h.version("01_items");
+        h.exec(v1, "INSERT INTO items (code, qty) VALUES ('12', '1'), ('abc', '2'), (NULL, '3')");
+        String v2 = h.version("02_code_int");
+        h.lifecycle("02_code_int", """
+                {"operations":[{"alter_column":{"table":"items","column":"code","type":"integer",
+                  "up":"CASE WHEN code ~ '^[0-9]+$' THEN CAST(code AS integer) END","down":"CAST(code AS text)"}}]}""",
+                x -> {
+                    assertEquals(java.util.Arrays.asList("12", null, null),
+                            column(v2, "SELECT code FROM items WHERE id <= 3 ORDER BY id"));
+                    h.exec(v2, "INSERT INTO items (qty) VALUES ('new')");
+                    assertNull(h.scalar(v2, "SELECT code FROM items WHERE qty = 'new'"));
+                    assertNull(h.scalar(v1, "SELECT code FROM items WHERE qty = 'new'"));
+                    h.exec(v1, "INSERT INTO items (qty) VALUES ('old')");
+                    assertEquals("abc", h.scalar(v1, "SELECT code FROM items WHERE qty = 'old'"));
+                    assertNull(h.scalar(v2, "SELECT code FROM items WHERE qty = 'old'"));
+                    h.exec(v1, "DELETE FROM items WHERE qty IN ('new', 'old')");
+                    assertEquals("the code", db.comment("items", "_pgroll_new_code"));
+                },
+                x -> {
+                    assertEquals("'abc'::text", db.defaultOf("items", "code"));
+                    assertEquals(List.of("code_length", "qty_not_empty"), db.constraints("items", "c"));
+                },
+                x -> {
+                    assertEquals("integer", db.type("items", "code"));
+                    assertNull(db.defaultOf("items", "code"));
+                    assertEquals(List.of("qty_not_empty"), db.constraints("items", "c"));
+                    assertEquals("the code", db.comment("items", "code"));
+                    h.exec(v2, "INSERT INTO items (code) VALUES (12345678901 / 1000)");
+                    assertEquals("'0'::text", db.defaultOf("items", "qty"));
+                });
+    }
+
+    @Test
+    void compatibleDefaultAndCheckSurviveATypeChange() {
+        h.startAndComplete("01_items", """
+                {"operations":[{"create_table":{"name":"items","columns":[
+                  {"name":"id","type":"serial","pk":true},
+                  {"name":"qty","type":"integer","default":"1",
+                   "check":{"name":"qty_positive","constraint":"qty > 0"}}]}}]}""");
+        String v1 = h.version("01_items");
+        h.exec(v1, "INSERT INTO items (qty) VALUES (5), (7)");
+        String v2 = h.version("02_qty_bigint");
+        h.lifecycle("02_qty_bigint", """
+                {"operations":[{"alter_column":{"table":"items","column":"qty","type":"bigint",
+                  "up":"qty","down":"qty"}}]}""",
+                x -> {
+                    h.assertFails("23514", v2, "INSERT INTO items (qty) VALUES (0)");
+                    h.exec(v2, "INSERT INTO items DEFAULT VALUES");
+                    assertEquals("1", h.scalar(v1, "SELECT qty FROM items ORDER BY id DESC LIMIT 1"));
+                    h.exec(v2, "DELETE FROM items WHERE qty = 1");
+                },
+                Harness.Check.NONE,
+                x -> {
+                    assertEquals("bigint", db.type("items", "qty"));
+                    assertTrue(db.notNull("items", "qty"));
+                    assertEquals("1", db.defaultOf("items", "qty"));
+                    assertEquals("c t f f {qty}", db.constraint("items", "qty_positive"));
+                    h.assertFails("23514", v2, "INSERT INTO items (qty) VALUES (0)");
+                    h.assertFails("23502", v2, "INSERT INTO items (qty) VALUES (NULL)");
+                });
+    }
+
+    private List<String> column(String version, String sql) {
+        return h.query(version, sql).stream().map(r -> r.get(0)).toList();
+    }
+}
