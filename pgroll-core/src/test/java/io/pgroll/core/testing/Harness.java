@@ -116,6 +116,21 @@ public final class Harness implements AutoCloseable {
                 + "::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum").stream().map(r -> r.get(0)).toList();
     }
 
+    /** {@code '"schema"."name"'::regclass} for a relation of the target schema, for catalog queries. */
+    public String regclass(String relation) {
+        return Sql.literal(Sql.qualified(schema, relation)) + "::regclass";
+    }
+
+    /** Whether a relation (table, index, view, sequence) of this physical name exists in the target schema. */
+    public boolean relationExists(String relation) {
+        return scalar("public", "SELECT to_regclass(" + Sql.literal(Sql.qualified(schema, relation)) + ")") != null;
+    }
+
+    /** The server's version as a number, e.g. 170002, for features newer than the oldest supported release. */
+    public int serverVersionNum() {
+        return Integer.parseInt(scalar("public", "SHOW server_version_num"));
+    }
+
     /** Everything pgroll leaves while a migration is active: hidden columns, triggers, functions. */
     public List<String> leftovers() {
         return query("public", """

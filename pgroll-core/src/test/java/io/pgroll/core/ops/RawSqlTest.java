@@ -1,0 +1,139 @@
+package io.pgroll.core.ops;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pgroll.core.db.Sql;
+import io.pgroll.core.migration.MigrationFileException;
+import io.pgroll.core.testing.Harness;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class RawSqlTest {
+    private Harness h;
+    private String v1;
+
+    @BeforeEach
+    void setUp() {
+        h = Harness.create();
+        h.startAndComplete("01_create", """
+                {"operations":[{"create_table":{"name":"users","columns":[
+                  {"name":"id","type":"serial","pk":true},
+                  {"name":"name","type":"text","nullable":true}]}}]}""");
+        v1 = h.version("01_create");
+        h.exec(v1, "INSERT INTO users (name) VALUES ('alice')");
+    }
+
+    @AfterEach
+    void tearDown() {
+        h.close();
+    }
+
+    private String stateCount(String where) {
+        return h.scalar("public", "SELECT count(*) FROM pgroll.migrations WHERE schema = " + Sql.literal(h.schema)
+                + " AND " + where);
+    }
+
+    @Test
+    void upRunsAtStartAndDownAtRollback() {
+        String v2 = h.version("02_sql");
+        h.lifecycle("02_sql", """
+                {"operations":[{"sql":{
+                  "up":"CREATE TABLE products (id serial PRIMARY KEY, name text NOT NULL); INSERT INTO products (name) VALUES ('seed')",
+                  "down":"DROP TABLE IF EXISTS products"}}]}""",
+                db -> {
+                    // the new version's views are built from the schema as the SQL left it
+                    assertEquals(List.of(List.of("1", "seed")), db.query(v2, "SELECT id, name FROM products"));
+                    db.assertFails("42P01", v1, "SELECT 1 FROM products");
+                    db.exec(v2, "INSERT INTO products (name) VALUES ('during')");
+                    db.assertFails("23502", v2, "INSERT INTO products (name) VALUES (NULL)");
+                    assertEquals("alice", db.scalar(v2, "SELECT name FROM users"));
+                },
+                db -> assertFalse(db.relationExists("products")),
+                db -> {
+                    assertEquals(List.of("seed", "during"), db.query(v2, "SELECT name FROM products ORDER BY id")
+                            .stream().map(r -> r.get(0)).toList());
+                    // pgroll's own session runs the SQL: no inferred migration is recorded for it
+                    assertEquals("0", stateCount("migration_type = 'inferred'"));
+                });
+    }
+
+    @Test
+    void downUndoesDataChanges() {
+        String v2 = h.version("02_seed");
+        h.lifecycle("02_seed", """
+                {"operations":[{"sql":{"up":"INSERT INTO users (name) VALUES ('from sql')",
+                  "down":"DELETE FROM users WHERE name = 'from sql'"}}]}""",
+                db -> {
+                    assertEquals("1", db.scalar(v1, "SELECT count(*) FROM users WHERE name = 'from sql'"));
+                    assertEquals("1", db.scalar(v2, "SELECT count(*) FROM users WHERE name = 'from sql'"));
+                },
+                db -> assertEquals("0", db.scalar(v1, "SELECT count(*) FROM users WHERE name = 'from sql'")),
+                db -> assertEquals("1", db.scalar(v2, "SELECT count(*) FROM users WHERE name = 'from sql'")));
+    }
+
+    @Test
+    void onCompleteRunsOnlyAtCompleteAndTheViewsThenShowItsEffect() {
+        String v2 = h.version("02_on_complete");
+        h.lifecycle("02_on_complete", """
+                {"operations":[
+                  {"create_table":{"name":"items","columns":[
+                    {"name":"id","type":"integer","pk":true},{"name":"name","type":"text","nullable":true}]}},
+                  {"sql":{"up":"ALTER TABLE items ADD COLUMN extra integer DEFAULT 7; ALTER TABLE users ADD COLUMN age integer",
+                    "onComplete":true}}]}""",
+                db -> {
+                    assertEquals(List.of("id", "name"), db.columns("items"));
+                    assertEquals(List.of("id", "name"), db.columns("users"));
+                    db.assertFails("42703", v2, "SELECT extra FROM items");
+                    db.exec(v2, "DELETE FROM items", "INSERT INTO items (id, name) VALUES (1, 'during')");
+                },
+                db -> {
+                    assertFalse(db.relationExists("items"));
+                    assertEquals(List.of("id", "name"), db.columns("users"));
+                },
+                db -> {
+                    assertEquals(List.of("id", "name", "extra"), db.columns("items"));
+                    assertEquals(List.of("id", "name", "age"), db.columns("users"));
+                    assertEquals(List.of(List.of("1", "during", "7")), db.query(v2, "SELECT id, name, extra FROM items"));
+                    db.exec(v2, "INSERT INTO items (id) VALUES (2)", "UPDATE users SET age = 30");
+                    assertEquals("7", db.scalar(v2, "SELECT extra FROM items WHERE id = 2"));
+                    assertEquals("30", db.scalar(v2, "SELECT age FROM users"));
+                });
+    }
+
+    @Test
+    void sqlWithoutOnCompleteMustBeAlone() {
+        MigrationFileException e = assertThrows(MigrationFileException.class, () -> h.start("02_mixed", """
+                {"operations":[
+                  {"create_table":{"name":"items","columns":[{"name":"id","type":"integer","pk":true}]}},
+                  {"sql":{"up":"CREATE TABLE other (id int)"}}]}"""));
+        assertEquals("operations[1].sql", e.path());
+        assertEquals("operation \"sql\" cannot be executed with other operations", e.detail());
+        assertFalse(h.relationExists("items"));
+        assertFalse(h.relationExists("other"));
+        assertFalse(h.schemaExists(h.version("02_mixed")));
+        assertEquals("0", stateCount("name = '02_mixed'"));
+        // the same SQL alone is fine, and so is onComplete SQL next to other operations
+        h.startAndComplete("02_alone", """
+                {"operations":[{"sql":{"up":"CREATE TABLE other (id int)"}}]}""");
+        h.startAndComplete("03_mixed_on_complete", """
+                {"operations":[
+                  {"create_table":{"name":"items","columns":[{"name":"id","type":"integer","pk":true}]}},
+                  {"sql":{"up":"CREATE TABLE more (id int)","onComplete":true}}]}""");
+        assertTrue(h.relationExists("other"));
+        assertTrue(h.relationExists("items"));
+        assertTrue(h.relationExists("more"));
+    }
+
+    @Test
+    void onCompleteCannotHaveDown() {
+        MigrationFileException e = assertThrows(MigrationFileException.class, () -> h.start("02_bad", """
+                {"operations":[{"sql":{"up":"SELECT 1","down":"SELECT 2","onComplete":true}}]}"""));
+        assertTrue(e.getMessage().contains("down is not allowed with onComplete"), e.getMessage());
+        assertEquals("0", stateCount("name = '02_bad'"));
+    }
+}
