@@ -26,6 +26,12 @@ public record CreateTable(
     public void validate(ValidationContext ctx) {
         ctx.requireIdentifier("name", name);
         ctx.requireTableAbsent("name", name);
+        // A table renamed earlier in this migration keeps its old name physically until complete, so CREATE TABLE
+        // would fail at start, and undoing that start would drop the renamed table.
+        ctx.schema().visibleTables().stream().filter(t -> t.physicalName().equals(name)).findFirst().ifPresent(t -> {
+            throw ctx.error("name", "table \"" + name + "\" already exists: it is renamed to \"" + t.name()
+                    + "\" only when the migration completes");
+        });
         List<String> seen = new ArrayList<>();
         for (int i = 0; i < columns.size(); i++) {
             Column c = columns.get(i);
