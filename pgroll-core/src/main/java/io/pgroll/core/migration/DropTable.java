@@ -5,6 +5,7 @@ import io.pgroll.core.db.Sql;
 import io.pgroll.core.plan.Names;
 import io.pgroll.core.plan.PlanContext;
 import io.pgroll.core.plan.ValidationContext;
+import io.pgroll.core.schema.Table;
 
 /**
  * Drops a table: start renames it out of the way (old clients keep reading it through their view, which is bound to
@@ -20,9 +21,10 @@ public record DropTable(@JsonProperty("name") String name) implements Operation 
     @Override
     public void start(PlanContext ctx) {
         ctx.schema().table(name).ifPresent(table -> {
-            String hidden = Names.deletedTable(name);
-            ctx.sql("ALTER TABLE " + ctx.qualified(table.physicalName()) + " RENAME TO " + Sql.ident(hidden));
-            table.setPhysicalName(hidden);
+            // The deleted table keeps its physical name in the virtual schema: rollback renames the table back to it
+            // (it differs from the virtual name when an earlier operation renamed the table).
+            ctx.sql("ALTER TABLE " + ctx.qualified(table.physicalName()) + " RENAME TO "
+                    + Sql.ident(Names.deletedTable(name)));
             ctx.schema().markTableDeleted(name);
         });
     }
@@ -34,6 +36,11 @@ public record DropTable(@JsonProperty("name") String name) implements Operation 
 
     @Override
     public void rollback(PlanContext ctx) {
-        ctx.sql("ALTER TABLE IF EXISTS " + ctx.qualified(Names.deletedTable(name)) + " RENAME TO " + Sql.ident(name));
+        // A create_table of the same name later in the migration replaces the deleted entry; the name is then the
+        // best guess.
+        String original = ctx.schema().allTables().stream().filter(t -> t.deleted() && t.name().equals(name))
+                .map(Table::physicalName).findFirst().orElse(name);
+        ctx.sql("ALTER TABLE IF EXISTS " + ctx.qualified(Names.deletedTable(name)) + " RENAME TO "
+                + Sql.ident(original));
     }
 }
