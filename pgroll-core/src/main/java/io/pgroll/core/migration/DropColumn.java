@@ -38,12 +38,14 @@ public record DropColumn(
 
     @Override
     public void complete(PlanContext ctx) {
-        ctx.schema().table(table).ifPresent(t -> t.allColumns().stream()
+        // The table may have been renamed later in the migration; if it was dropped, only the function is left to do.
+        RenameTable.tableAtComplete(ctx, table).ifPresent(t -> t.allColumns().stream()
                 .filter(c -> c.name().equals(column) && c.deleted()).findFirst().ifPresent(c -> {
                     ctx.sql("ALTER TABLE " + ctx.qualified(t.physicalName()) + " DROP COLUMN IF EXISTS "
-                            + Sql.ident(c.physicalName()), dropTriggerFunction(ctx));
+                            + Sql.ident(c.physicalName()));
                     t.removeColumn(column);
                 }));
+        ctx.sql(dropTriggerFunction(ctx));
     }
 
     @Override

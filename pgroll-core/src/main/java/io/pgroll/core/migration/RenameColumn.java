@@ -27,7 +27,7 @@ public record RenameColumn(
 
     @Override
     public void complete(PlanContext ctx) {
-        ctx.schema().table(table).ifPresent(t -> t.column(to).ifPresent(column -> {
+        RenameTable.tableAtComplete(ctx, table).ifPresent(t -> t.column(to).ifPresent(column -> {
             ctx.sql("ALTER TABLE " + ctx.qualified(t.physicalName()) + " RENAME COLUMN "
                     + Sql.ident(column.physicalName()) + " TO " + Sql.ident(to));
             column.setPhysicalName(to);
@@ -36,6 +36,8 @@ public record RenameColumn(
 
     @Override
     public void rollback(PlanContext ctx) {
-        // nothing physical was changed
+        // Nothing physical was changed. Undo the virtual rename for the rollbacks of earlier operations, which run
+        // after this one.
+        ctx.schema().table(table).ifPresent(t -> t.renameColumn(to, from));
     }
 }

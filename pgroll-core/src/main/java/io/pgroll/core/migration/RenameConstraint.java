@@ -19,8 +19,15 @@ public record RenameConstraint(
             throw ctx.error("from", "constraint \"" + from + "\" does not exist on table \"" + table + "\"");
         }
         ctx.requireIdentifier("to", to);
-        if (t.constraintNames().contains(to)) {
+        // The primary key and exclusion constraints are named like their indexes, so the table's index names count
+        // too; a unique constraint also renames its index, whose name must be free in the whole schema. A clash
+        // would otherwise only surface at complete.
+        if (t.constraintNames().contains(to) || t.indexes().containsKey(to)) {
             throw ctx.error("to", "constraint \"" + to + "\" already exists on table \"" + table + "\"");
+        }
+        if (t.uniques().containsKey(from) && (ctx.schema().tableWithIndex(to).isPresent()
+                || ctx.schema().table(to).isPresent())) {
+            throw ctx.error("to", "index \"" + to + "\" already exists");
         }
     }
 
@@ -31,12 +38,13 @@ public record RenameConstraint(
 
     @Override
     public void complete(PlanContext ctx) {
-        ctx.schema().table(table).ifPresent(t -> ctx.sql("ALTER TABLE " + ctx.qualified(t.physicalName())
+        RenameTable.tableAtComplete(ctx, table).ifPresent(t -> ctx.sql("ALTER TABLE " + ctx.qualified(t.physicalName())
                 + " RENAME CONSTRAINT " + Sql.ident(from) + " TO " + Sql.ident(to)));
     }
 
     @Override
     public void rollback(PlanContext ctx) {
-        // nothing physical was changed
+        // Nothing physical was changed. Undo the virtual rename for the rollbacks of earlier operations.
+        ctx.schema().table(table).ifPresent(t -> t.renameConstraint(to, from));
     }
 }

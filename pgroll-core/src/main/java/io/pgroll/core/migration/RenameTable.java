@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.pgroll.core.db.Sql;
 import io.pgroll.core.plan.PlanContext;
 import io.pgroll.core.plan.ValidationContext;
+import io.pgroll.core.schema.Table;
+import java.util.Optional;
 
 /** Renames a table: only the new version's view uses the new name until complete renames the table itself. */
 public record RenameTable(
@@ -32,6 +34,19 @@ public record RenameTable(
 
     @Override
     public void rollback(PlanContext ctx) {
-        // nothing physical was changed
+        // Nothing physical was changed. Undo the virtual rename so that the rollbacks of earlier operations, which
+        // run after this one, find the table by the name they know.
+        ctx.schema().renameTable(to, from);
+    }
+
+    /**
+     * The table that an operation naming {@code table} means, while its complete is planned. The virtual schema is
+     * then the one at the end of the migration, where a rename_table later in the migration has already renamed it;
+     * but completes run in order, so the renames of earlier operations are physical by now and those of later ones
+     * are not yet: the table the operation means is the one whose physical name is the name it used.
+     */
+    static Optional<Table> tableAtComplete(PlanContext ctx, String table) {
+        return ctx.schema().visibleTables().stream().filter(t -> t.physicalName().equals(table)).findFirst()
+                .or(() -> ctx.schema().table(table));
     }
 }
