@@ -35,8 +35,9 @@ public final class StatementRunner {
     public void execute(Step step) {
         long start = System.nanoTime();
         for (int attempt = 0; ; attempt++) {
+            String[] current = new String[1];
             try {
-                runOnce(step);
+                runOnce(step, current);
                 return;
             } catch (SQLException e) {
                 cleanUp(step);
@@ -46,7 +47,7 @@ public final class StatementRunner {
                     sleep(waitMs);
                     continue;
                 }
-                throw new SqlFailure(step, e);
+                throw new SqlFailure(step, current[0], e);
             }
         }
     }
@@ -73,11 +74,6 @@ public final class StatementRunner {
         }, params);
     }
 
-    /** Runs an INSERT/UPDATE/DELETE with lock-timeout retry; returns the number of rows it changed. */
-    public long update(String sql, Object... params) {
-        return withRetry(sql, PreparedStatement::executeLargeUpdate, params);
-    }
-
     @FunctionalInterface
     private interface Call<T> {
         T run(PreparedStatement ps) throws SQLException;
@@ -96,14 +92,16 @@ public final class StatementRunner {
                     sleep(retry.delay(attempt).toMillis());
                     continue;
                 }
-                throw new SqlFailure(Step.sql(sql), e);
+                throw new SqlFailure(Step.sql(sql), sql, e);
             }
         }
     }
 
-    private void runOnce(Step step) throws SQLException {
+    /** Runs the step once; {@code current} receives the statement being run, to name it if it fails. */
+    private void runOnce(Step step, String[] current) throws SQLException {
         if (!step.transactional() || step.statements().size() == 1) {
             try (Statement s = connection.createStatement()) {
+                current[0] = step.statements().get(0);
                 LOG.debug("{}", step.statements().get(0));
                 s.execute(step.statements().get(0));
                 logWarnings(s);
@@ -113,6 +111,7 @@ public final class StatementRunner {
         connection.setAutoCommit(false);
         try (Statement s = connection.createStatement()) {
             for (String sql : step.statements()) {
+                current[0] = sql;
                 LOG.debug("{}", sql);
                 s.execute(sql);
                 logWarnings(s);
@@ -165,9 +164,9 @@ public final class StatementRunner {
     public static final class SqlFailure extends PgRollException {
         private final transient Step step;
 
-        SqlFailure(Step step, SQLException cause) {
+        SqlFailure(Step step, String statement, SQLException cause) {
             super(cause.getMessage().lines().findFirst().orElse("SQL error")
-                    + " (SQLSTATE " + cause.getSQLState() + ") while running: " + abbreviate(step), cause);
+                    + " (SQLSTATE " + cause.getSQLState() + ") while running: " + abbreviate(statement), cause);
             this.step = step;
         }
 
@@ -179,8 +178,8 @@ public final class StatementRunner {
             return ((SQLException) getCause()).getSQLState();
         }
 
-        private static String abbreviate(Step step) {
-            String sql = String.join("; ", step.statements()).replaceAll("\\s+", " ");
+        private static String abbreviate(String statement) {
+            String sql = statement.replaceAll("\\s+", " ");
             return sql.length() > 200 ? sql.substring(0, 200) + "..." : sql;
         }
     }

@@ -1,5 +1,6 @@
 package io.pgroll.core.engine;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.pgroll.core.PgRollException;
 import io.pgroll.core.StartOptions;
 import io.pgroll.core.db.Sql;
@@ -29,15 +30,23 @@ final class Backfill {
     private final StatementRunner runner;
     private final String schema;
     private final StartOptions options;
+    private final Journal journal;
 
-    Backfill(StatementRunner runner, String schema, StartOptions options) {
+    Backfill(StatementRunner runner, String schema, StartOptions options, Journal journal) {
         this.runner = runner;
         this.schema = schema;
         this.options = options;
+        this.journal = journal;
     }
 
-    /** Backfills one table with the up triggers that fire on it; returns the number of rows rewritten. */
-    long run(String table, List<TriggerSpec> ups) {
+    /**
+     * Backfills one table with the up triggers that fire on it, from {@code cursor} (where an interrupted run
+     * stopped; null to start from the beginning); returns the number of rows rewritten.
+     */
+    long run(String table, List<TriggerSpec> ups, JsonNode cursor) {
+        if (cursor != null && cursor.path("done").asBoolean(false)) {
+            return 0;
+        }
         String regclass = Sql.qualified(schema, table);
         String assignments = ups.stream()
                 .map(t -> Sql.ident(t.targetColumn()) + " = " + Triggers.bind(t.expression(), t.variables(), "r."))
@@ -47,8 +56,8 @@ final class Backfill {
         runner.execute(Step.sql("SET " + Triggers.BACKFILL_SETTING + " = 'on'"));
         try {
             List<KeyColumn> key = identity(regclass);
-            long done = key.isEmpty() ? byPosition(table, regclass, update, total)
-                    : byKey(table, regclass, update, key, total);
+            long done = key.isEmpty() ? byPosition(table, regclass, update, total, cursor)
+                    : byKey(table, regclass, update, key, total, cursor);
             options.progress().update(table, done, Math.max(done, total));
             return done;
         } finally {
@@ -89,7 +98,8 @@ final class Backfill {
         return rows.stream().filter(r -> r.get(0).equals(chosen)).map(r -> new KeyColumn(r.get(1), r.get(2))).toList();
     }
 
-    private long byKey(String table, String regclass, String update, List<KeyColumn> key, long total) {
+    private long byKey(String table, String regclass, String update, List<KeyColumn> key, long total,
+                       JsonNode cursor) {
         String cols = key.stream().map(k -> Sql.ident(k.name())).collect(Collectors.joining(", "));
         String rowKey = "(" + key.stream().map(k -> "r." + Sql.ident(k.name())).collect(Collectors.joining(", ")) + ")";
         String bound = "(" + key.stream().map(k -> "CAST(? AS " + k.type() + ")").collect(Collectors.joining(", ")) + ")";
@@ -100,6 +110,11 @@ final class Backfill {
         BatchSizer sizer = new BatchSizer(options.batchSize());
         long done = 0;
         Object[] lower = null;
+        if (cursor != null && cursor.has("key")) {
+            List<String> saved = new java.util.ArrayList<>();
+            cursor.get("key").forEach(v -> saved.add(v.asText()));
+            lower = saved.toArray();
+        }
         while (true) {
             long t0 = System.nanoTime();
             int size = sizer.size();
@@ -110,7 +125,9 @@ final class Backfill {
                     + (upper == null ? "" : " AND " + rowKey + " <= " + bound);
             Object[] params = lower == null ? (upper == null ? new Object[0] : upper)
                     : (upper == null ? lower : concat(lower, upper));
-            done += runner.update(update + range, params);
+            String next = upper == null ? Journal.toJson(java.util.Map.of("done", true))
+                    : Journal.toJson(java.util.Map.of("key", upper));
+            done += batch(update + range, table, next, params);
             options.progress().update(table, done, Math.max(done, total));
             if (upper == null) {
                 return done;
@@ -121,25 +138,36 @@ final class Backfill {
         }
     }
 
-    private long byPosition(String table, String regclass, String update, long total) {
+    private long byPosition(String table, String regclass, String update, long total, JsonNode cursor) {
         List<String> sizes = runner.query("SELECT pg_relation_size(CAST(? AS regclass)) / current_setting('block_size')::int, "
                 + "GREATEST(relpages, 1), GREATEST(reltuples, 0) FROM pg_class WHERE oid = CAST(? AS regclass)",
                 regclass, regclass).get(0);
-        long pages = Long.parseLong(sizes.get(0));
+        // The table's size when the backfill began: rows written later are converted by the triggers.
+        long pages = cursor != null && cursor.has("pages") ? cursor.get("pages").asLong() : Long.parseLong(sizes.get(0));
         double rowsPerPage = Math.max(1.0, Double.parseDouble(sizes.get(2)) / Double.parseDouble(sizes.get(1)));
         BatchSizer sizer = new BatchSizer(options.batchSize());
         String sql = update + "r.ctid >= CAST(? AS tid) AND r.ctid < CAST(? AS tid)";
         long done = 0;
-        for (long page = 0; page < pages; ) {
+        for (long page = cursor != null && cursor.has("page") ? cursor.get("page").asLong() : 0; page < pages; ) {
             long t0 = System.nanoTime();
             long span = Math.max(1, (long) (sizer.size() / rowsPerPage));
-            done += runner.update(sql, "(" + page + ",0)", "(" + (page + span) + ",0)");
+            String next = page + span >= pages ? Journal.toJson(java.util.Map.of("done", true))
+                    : Journal.toJson(java.util.Map.of("page", page + span, "pages", pages));
+            done += batch(sql, table, next, "(" + page + ",0)", "(" + (page + span) + ",0)");
             options.progress().update(table, done, Math.max(done, total));
             page += span;
             sizer.record(System.nanoTime() - t0);
             pause();
         }
         return done;
+    }
+
+    /** Runs one batch and records the cursor after it in the same statement, so both happen or neither. */
+    private long batch(String update, String table, String cursorAfter, Object... params) {
+        long rows = Long.parseLong(runner.query("WITH u AS (" + update + " RETURNING 1), j AS ("
+                + journal.recordCursor(table, cursorAfter) + ") SELECT count(*) FROM u", params).get(0).get(0));
+        FaultPoints.reached("backfill.batch");
+        return rows;
     }
 
     private static Object[] append(Object[] values, Object last) {

@@ -29,6 +29,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,8 +96,24 @@ public final class MigrationEngine {
 
     // ---- start -------------------------------------------------------------------------------------------------
 
+    /**
+     * Starts a migration, or resumes it when it is the active migration and its start was interrupted (a crash, a
+     * kill, a lost connection): finished steps are skipped and the backfill goes on from its recorded cursors.
+     */
     public StartResult start(Migration m, StartOptions options) {
-        requireNoActiveMigration();
+        Optional<MigrationRecord> active = state.activeMigration(schema());
+        if (active.isPresent()) {
+            Optional<Journal.Entry> entry = journal(active.get().name()).read();
+            boolean interrupted = entry.isEmpty() || entry.get().phase() == Journal.Phase.STARTING;
+            if (interrupted && active.get().name().equals(m.name())) {
+                requireSameOperations(active.get(), m);
+                LOG.info("resuming the interrupted start of {}", m.name());
+                return runStart(m, active.get().resultingSchemaJson(), entry.orElse(null), options);
+            }
+            throw new PgRollException("a migration for schema \"" + schema() + "\" is already in progress (\""
+                    + active.get().name() + "\"" + (interrupted ? ", its start was interrupted: start it again to resume, "
+                    + "or roll it back" : "; complete or roll it back first") + ")");
+        }
         String baseJson = state.readSchema(schema());
         Schema base = Schema.fromJson(schema(), baseJson);
         requireHistoryOrEmpty(base);
@@ -104,17 +121,35 @@ public final class MigrationEngine {
             validate(m, base.copy());
         }
         state.insertStarted(schema(), m.name(), MigrationWriter.toJson(m), baseJson);
+        journal(m.name()).begin(Journal.Phase.STARTING);
+        return runStart(m, baseJson, null, options);
+    }
+
+    private void requireSameOperations(MigrationRecord active, Migration m) {
+        Migration stored = MigrationWriter.fromJson(active.name(), active.migrationJson());
+        if (!stored.operations().equals(m.operations())) {
+            throw new PgRollException("migration \"" + m.name() + "\" is active with different operations than the "
+                    + "file; roll it back before starting the changed file");
+        }
+    }
+
+    private Journal journal(String migration) {
+        return new Journal(runner, config.stateSchema(), schema(), migration);
+    }
+
+    private StartResult runStart(Migration m, String baseJson, Journal.Entry resumeFrom, StartOptions options) {
         String vs = versionSchema(m);
-        PlanContext ctx = new PlanContext(base.copy(), schema(), vs, catalog);
-        List<Operation> started = new ArrayList<>();
+        Journal journal = journal(m.name());
+        PlanContext ctx = new PlanContext(Schema.fromJson(schema(), baseJson), schema(), vs, catalog);
+        List<Step> steps = new ArrayList<>();
+        for (Operation op : m.operations()) {
+            op.start(ctx);
+            steps.addAll(ctx.drainSteps());
+        }
         long backfilled = 0;
         Duration backfillTime;
         try {
-            for (Operation op : m.operations()) {
-                started.add(op);
-                op.start(ctx);
-                runner.execute(ctx.drainSteps());
-            }
+            runJournaled(steps, journal, resumeFrom == null ? 0 : resumeFrom.stepsDone());
             Schema current = ctx.schema();
             if (m.operations().stream().anyMatch(op -> op instanceof RawSql sql && sql.isolated())) {
                 current = Schema.fromJson(schema(), state.readSchema(schema()));
@@ -123,18 +158,43 @@ public final class MigrationEngine {
                 createViews(current, vs);
             }
             runner.execute(Triggers.plan(ctx.triggers(), schema(), vs));
-            Backfill backfill = new Backfill(runner, schema(), options);
+            Backfill backfill = new Backfill(runner, schema(), options, journal);
             long backfillStart = System.nanoTime();
             for (Map.Entry<String, List<TriggerSpec>> table : upTriggersByTable(ctx.triggers()).entrySet()) {
-                backfilled += backfill.run(table.getKey(), table.getValue());
+                backfilled += backfill.run(table.getKey(), table.getValue(),
+                        resumeFrom == null ? null : resumeFrom.backfill().get(table.getKey()));
             }
             backfillTime = Duration.ofNanos(System.nanoTime() - backfillStart);
+            journal.enter(Journal.Phase.STARTED);
         } catch (RuntimeException e) {
-            undoStart(m, ctx, started, e);
-            throw new PgRollException("failed to start migration \"" + m.name() + "\", changes rolled back: "
-                    + e.getMessage(), e);
+            String undo = undoStart(m, ctx);
+            throw new PgRollException("failed to start migration \"" + m.name() + "\": " + e.getMessage()
+                    + (undo == null ? "; changes rolled back" : "; the changes could not be rolled back (" + undo
+                    + "): run start again to resume, or rollback"), e);
         }
         return new StartResult(m.name(), config.useVersionSchema() ? vs : null, backfilled, backfillTime);
+    }
+
+    /**
+     * Runs steps from {@code done} on, recording each as done in the same transaction (a step that must run outside a
+     * transaction is recorded right after it, and is written to be safe to run again).
+     */
+    private void runJournaled(List<Step> steps, Journal journal, int done) {
+        for (int i = done; i < steps.size(); i++) {
+            Step step = steps.get(i);
+            if (step.transactional()) {
+                List<String> statements = new ArrayList<>(step.statements());
+                statements.add(journal.recordSteps(i + 1));
+                runner.execute(new Step(statements, true, step.onFailure()));
+            } else {
+                if (i == done && done > 0 && step.onFailure() != null) {
+                    runner.execute(Step.outsideTransaction(step.onFailure(), null)); // what an interrupted try left
+                }
+                runner.execute(step);
+                runner.execute(Step.sql(journal.recordSteps(i + 1)));
+            }
+            FaultPoints.reached("step");
+        }
     }
 
     private static Map<String, List<TriggerSpec>> upTriggersByTable(List<TriggerSpec> triggers) {
@@ -144,25 +204,21 @@ public final class MigrationEngine {
         return byTable;
     }
 
-    private void undoStart(Migration m, PlanContext ctx, List<Operation> started, RuntimeException cause) {
+    /** Rolls back every operation (rollback steps are safe on any partial start); returns the error if that failed. */
+    private String undoStart(Migration m, PlanContext ctx) {
         try {
             runner.execute(Step.sql("DROP SCHEMA IF EXISTS " + Sql.ident(versionSchema(m)) + " CASCADE"));
-            for (int i = started.size() - 1; i >= 0; i--) {
-                started.get(i).rollback(ctx);
+            List<Operation> ops = m.operations();
+            for (int i = ops.size() - 1; i >= 0; i--) {
+                ops.get(i).rollback(ctx);
                 runner.execute(ctx.drainSteps());
             }
             state.deleteActive(schema(), m.name());
+            return null;
         } catch (RuntimeException undo) {
-            cause.addSuppressed(undo);
             LOG.error("could not undo the failed start of {}: {}", m.name(), undo.getMessage());
+            return undo.getMessage();
         }
-    }
-
-    private void requireNoActiveMigration() {
-        state.activeMigration(schema()).ifPresent(active -> {
-            throw new PgRollException("a migration for schema \"" + schema() + "\" is already in progress (\""
-                    + active.name() + "\"); complete or roll it back first");
-        });
     }
 
     private void requireHistoryOrEmpty(Schema live) {
@@ -188,24 +244,47 @@ public final class MigrationEngine {
 
     public void complete() {
         MigrationRecord active = requireActive();
+        Journal journal = journal(active.name());
+        Optional<Journal.Entry> entry = journal.read();
+        if (entry.isEmpty() || entry.get().phase() == Journal.Phase.STARTING) {
+            throw new PgRollException("the start of migration \"" + active.name() + "\" did not finish; start it again "
+                    + "to resume, or roll it back");
+        }
+        boolean resuming = entry.get().phase() == Journal.Phase.COMPLETING;
         Migration m = MigrationWriter.fromJson(active.name(), active.migrationJson());
         PlanContext ctx = replayStart(m, active, catalog);
-        state.previousVersion(schema()).ifPresent(previous ->
-                runner.execute(Step.sql("DROP SCHEMA IF EXISTS " + Sql.ident(schema() + "_" + previous) + " CASCADE")));
+        List<Step> steps = new ArrayList<>();
+        // The previous version goes first, so that its views stop pinning what the operations drop. It is looked up
+        // when the step runs, so that the step list is the same when an interrupted complete is resumed.
+        steps.add(Step.sql("DO $pgroll$\nDECLARE\n  previous text := " + Sql.qualified(config.stateSchema(),
+                "previous_version") + "(" + Sql.literal(schema()) + ");\nBEGIN\n  IF previous IS NOT NULL THEN\n"
+                + "    EXECUTE format('DROP SCHEMA IF EXISTS %I CASCADE', " + Sql.literal(schema() + "_")
+                + " || previous);\n  END IF;\nEND;\n$pgroll$"));
         for (Operation op : m.operations()) {
             op.complete(ctx);
-            runner.execute(ctx.drainSteps());
+            steps.addAll(ctx.drainSteps());
         }
+        if (!resuming) {
+            journal.begin(Journal.Phase.COMPLETING);
+        } else {
+            LOG.info("resuming the interrupted complete of {}", m.name());
+        }
+        runJournaled(steps, journal, resuming ? entry.get().stepsDone() : 0);
         if (config.useVersionSchema() && m.operations().stream().anyMatch(RawSql.class::isInstance)) {
             createViews(Schema.fromJson(schema(), state.readSchema(schema())), versionSchema(m));
         }
         state.markCompleted(schema(), m.name());
+        journal.delete();
     }
 
     // ---- rollback ----------------------------------------------------------------------------------------------
 
     public void rollback() {
         MigrationRecord active = requireActive();
+        journal(active.name()).read().filter(e -> e.phase() == Journal.Phase.COMPLETING).ifPresent(e -> {
+            throw new PgRollException("migration \"" + active.name() + "\" is being completed (an earlier complete was "
+                    + "interrupted) and can no longer be rolled back: run complete again to finish it");
+        });
         Migration m = MigrationWriter.fromJson(active.name(), active.migrationJson());
         PlanContext ctx = replayStart(m, active, Catalog.OFFLINE);
         runner.execute(Step.sql("DROP SCHEMA IF EXISTS " + Sql.ident(versionSchema(m)) + " CASCADE"));

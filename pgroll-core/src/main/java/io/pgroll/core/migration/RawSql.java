@@ -31,17 +31,19 @@ public record RawSql(
         return !onComplete;
     }
 
+    // The user's SQL runs as given, outside any transaction of ours: it may hold statements that refuse to run
+    // in a transaction block (CREATE INDEX CONCURRENTLY, VACUUM), as the Go tool allows.
     @Override
     public void start(PlanContext ctx) {
         if (!onComplete) {
-            ctx.sql(up);
+            ctx.outsideTransaction(up, null);
         }
     }
 
     @Override
     public void complete(PlanContext ctx) {
         if (onComplete) {
-            ctx.sql(up);
+            ctx.outsideTransaction(up, null);
         }
     }
 

@@ -139,6 +139,12 @@ public final class StateStore {
         if (!schemaExists) {
             return false;
         }
+        boolean journalExists = queryBoolean("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class c"
+                + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+                + " WHERE n.nspname = ? AND c.relname = 'java_progress')", stateSchema);
+        if (!journalExists && isInitialized()) {
+            return true; // initialised by the Go tool or an older version: add our journal table
+        }
         boolean versionTableExists = queryBoolean("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class c"
                 + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
                 + " WHERE n.nspname = ? AND c.relname = 'pgroll_version')", stateSchema);

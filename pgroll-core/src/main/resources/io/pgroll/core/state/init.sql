@@ -103,6 +103,21 @@ CREATE UNIQUE INDEX IF NOT EXISTS only_first_migration_without_parent ON @@SCHEM
 CREATE UNIQUE INDEX IF NOT EXISTS history_is_linear ON @@SCHEMA@@.migrations (schema, parent);
 
 -- The version of the binary that initialised the state schema last.
+-- Journal of pgroll for Java: how far the active migration's start or complete got (steps run, backfill cursors),
+-- so that an interrupted run can resume where it stopped. The Go tool ignores it; deleting a migration's row
+-- (rollback) deletes its journal.
+CREATE TABLE IF NOT EXISTS @@SCHEMA@@.java_progress
+(
+    schema     name        NOT NULL,
+    name       text        NOT NULL,
+    phase      text        NOT NULL CHECK (phase IN ('starting', 'started', 'completing')),
+    steps_done integer     NOT NULL DEFAULT 0,
+    backfill   jsonb       NOT NULL DEFAULT '{}'::jsonb,
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (schema, name),
+    FOREIGN KEY (schema, name) REFERENCES @@SCHEMA@@.migrations (schema, name) ON DELETE CASCADE
+);
+
 CREATE TABLE IF NOT EXISTS @@SCHEMA@@.pgroll_version
 (
     version        text PRIMARY KEY,

@@ -81,7 +81,9 @@ class EngineTest {
                   {"add_column":{"table":"items","up":"1","column":{"name":"ok","type":"int"}}},
                   {"add_column":{"table":"items","column":{"name":"bad","type":"int","nullable":true,
                      "check":{"name":"bad_check","constraint":"no_such_function(bad)"}}}}]}"""));
-        assertTrue(e.getMessage().startsWith("failed to start migration \"02_bad\", changes rolled back"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("failed to start migration \"02_bad\": ERROR: function no_such_function"),
+                e.getMessage());
+        assertTrue(e.getMessage().endsWith("; changes rolled back"), e.getMessage());
         assertEquals(before, h.leftovers());
         assertEquals(List.of("id", "label"), h.columns("items"));
         assertFalse(h.schemaExists(h.version("02_bad")));
