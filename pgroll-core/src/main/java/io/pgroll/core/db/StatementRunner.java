@@ -179,6 +179,9 @@ public final class StatementRunner {
         }
 
         private static String abbreviate(String statement) {
+            if (statement == null) {
+                return "(none: the connection failed first)";
+            }
             String sql = statement.replaceAll("\\s+", " ");
             return sql.length() > 200 ? sql.substring(0, 200) + "..." : sql;
         }
