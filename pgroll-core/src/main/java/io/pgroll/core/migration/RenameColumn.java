@@ -27,11 +27,14 @@ public record RenameColumn(
 
     @Override
     public void complete(PlanContext ctx) {
-        RenameTable.tableAtComplete(ctx, table).ifPresent(t -> t.column(to).ifPresent(column -> {
-            ctx.sql("ALTER TABLE " + ctx.qualified(t.physicalName()) + " RENAME COLUMN "
-                    + Sql.ident(column.physicalName()) + " TO " + Sql.ident(to));
-            column.setPhysicalName(to);
-        }));
+        // Completes run in order, so the column this operation renamed is physically called "from" by now: a column
+        // added or copied (alter_column) earlier in the migration has been given its name, one copied later has not
+        // replaced it yet. Virtual columns backed by it follow; a later copy keeps its hidden name for its own swap.
+        RenameTable.tableAtComplete(ctx, table).ifPresent(t -> {
+            ctx.sql("ALTER TABLE " + ctx.qualified(t.physicalName()) + " RENAME COLUMN " + Sql.ident(from) + " TO "
+                    + Sql.ident(to));
+            t.allColumns().stream().filter(c -> c.physicalName().equals(from)).forEach(c -> c.setPhysicalName(to));
+        });
     }
 
     @Override

@@ -26,7 +26,9 @@ public record RenameTable(
 
     @Override
     public void complete(PlanContext ctx) {
-        ctx.schema().table(to).ifPresent(table -> {
+        // By its physical name, so that operations completing after this one find it under the name they used even
+        // when a later rename_table renames it again.
+        tableAtComplete(ctx, from).ifPresent(table -> {
             ctx.sql("ALTER TABLE " + ctx.qualified(table.physicalName()) + " RENAME TO " + Sql.ident(to));
             table.setPhysicalName(to);
         });

@@ -135,4 +135,39 @@ class RenameColumnTest {
     private static List<String> names(Harness db, String version, String column) {
         return db.query(version, "SELECT " + column + " FROM users ORDER BY id").stream().map(r -> r.get(0)).toList();
     }
+
+    @Test
+    void renameAColumnAddedEarlierInTheSameMigration() {
+        String v2 = h.version("02_add_rename");
+        h.lifecycle("02_add_rename", """
+                {"operations":[
+                  {"add_column":{"table":"users","up":"upper(name)","column":{"name":"shout","type":"text","nullable":true}}},
+                  {"rename_column":{"table":"users","from":"shout","to":"yell"}}]}""",
+                db -> assertEquals("ALICE", db.scalar(v2, "SELECT yell FROM users WHERE id = 1")),
+                db -> assertEquals(List.of("id", "name"), db.columns("users")),
+                db -> {
+                    assertEquals(List.of("id", "name", "yell"), db.columns("users"));
+                    assertEquals("ALICE", db.scalar(v2, "SELECT yell FROM users WHERE id = 1"));
+                });
+    }
+
+    @Test
+    void renameThenAlterTheRenamedColumn() {
+        String v2 = h.version("02_rename_alter");
+        h.lifecycle("02_rename_alter", """
+                {"operations":[
+                  {"rename_column":{"table":"users","from":"name","to":"username"}},
+                  {"alter_column":{"table":"users","column":"username","type":"varchar(30)",
+                    "up":"username","down":"username"}}]}""",
+                db -> {
+                    db.exec(v1, "DELETE FROM users WHERE id > 2", "INSERT INTO users (name) VALUES ('carol')");
+                    assertEquals("carol", db.scalar(v2, "SELECT username FROM users WHERE id > 2"));
+                },
+                db -> assertEquals(List.of("id", "name"), db.columns("users")),
+                db -> {
+                    assertEquals(List.of("id", "username"), db.columns("users"));
+                    assertEquals("character varying(30)", db.scalar("public", "SELECT format_type(atttypid, atttypmod) "
+                            + "FROM pg_attribute WHERE attname = 'username' AND attrelid = " + db.regclass("users")));
+                });
+    }
 }
