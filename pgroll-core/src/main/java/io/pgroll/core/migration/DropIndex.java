@@ -4,14 +4,20 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.pgroll.core.db.Sql;
 import io.pgroll.core.plan.PlanContext;
 import io.pgroll.core.plan.ValidationContext;
+import io.pgroll.core.schema.Table;
 
 /** Drops an index at complete, concurrently; the old version keeps using it until then. */
 public record DropIndex(@JsonProperty("name") String name) implements Operation {
 
     @Override
     public void validate(ValidationContext ctx) {
-        if (ctx.schema().tableWithIndex(name).isEmpty()) {
-            throw ctx.error("name", "index \"" + name + "\" does not exist");
+        Table t = ctx.schema().tableWithIndex(name)
+                .orElseThrow(() -> ctx.error("name", "index \"" + name + "\" does not exist"));
+        // DROP INDEX refuses an index that a constraint owns, and would say so only at complete, after the previous
+        // version is gone.
+        if (t.uniques().containsKey(name) || t.excludes().containsKey(name) || t.indexes().get(name).exclusion()) {
+            throw ctx.error("name", "index \"" + name + "\" belongs to constraint \"" + name + "\" of table \""
+                    + t.name() + "\"; drop the constraint instead");
         }
     }
 

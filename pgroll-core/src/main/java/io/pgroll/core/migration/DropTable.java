@@ -5,6 +5,7 @@ import io.pgroll.core.db.Sql;
 import io.pgroll.core.plan.Names;
 import io.pgroll.core.plan.PlanContext;
 import io.pgroll.core.plan.ValidationContext;
+import io.pgroll.core.schema.Constraints;
 import io.pgroll.core.schema.Table;
 
 /**
@@ -16,6 +17,16 @@ public record DropTable(@JsonProperty("name") String name) implements Operation 
     @Override
     public void validate(ValidationContext ctx) {
         ctx.requireTable("name", name);
+        // DROP TABLE at complete would fail on a foreign key of another table, after the previous version is gone.
+        // Tables dropped earlier in the migration no longer count: complete drops them first.
+        for (Table other : ctx.schema().visibleTables()) {
+            for (Constraints.ForeignKey fk : other.foreignKeys().values()) {
+                if (fk.referencedTable().equals(name) && !other.name().equals(name)) {
+                    throw ctx.error("name", "table \"" + name + "\" is referenced by foreign key \"" + fk.name()
+                            + "\" of table \"" + other.name() + "\"");
+                }
+            }
+        }
     }
 
     @Override

@@ -2,8 +2,10 @@ package io.pgroll.core.ops;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pgroll.core.migration.MigrationFileException;
 import io.pgroll.core.testing.Harness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -79,5 +81,25 @@ class DropIndexTest {
                     assertTrue(db.relationExists("users_email_lower_idx"));
                     db.exec(v2, "INSERT INTO users (email) VALUES ('a@x')");
                 });
+    }
+
+    @Test
+    void anIndexThatBelongsToAConstraintCannotBeDropped() {
+        h.startAndComplete("03_unique", """
+                {"operations":[{"create_table":{"name":"codes","columns":[
+                  {"name":"code","type":"text","unique":true},
+                  {"name":"during","type":"tsrange","nullable":true}],
+                 "constraints":[{"name":"codes_no_overlap","type":"exclude","exclude":{"index_method":"gist",
+                   "elements":"during WITH &&"}}]}}]}""");
+        // DROP INDEX would only fail at complete, after the previous version is gone
+        MigrationFileException unique = assertThrows(MigrationFileException.class, () -> h.start("04_drop", """
+                {"operations":[{"drop_index":{"name":"codes_code_key"}}]}"""));
+        assertEquals("operations[0].drop_index.name", unique.path());
+        assertEquals("index \"codes_code_key\" belongs to constraint \"codes_code_key\" of table \"codes\"; "
+                + "drop the constraint instead", unique.detail());
+        MigrationFileException exclusion = assertThrows(MigrationFileException.class, () -> h.start("04_drop", """
+                {"operations":[{"drop_index":{"name":"codes_no_overlap"}}]}"""));
+        assertEquals("operations[0].drop_index.name", exclusion.path());
+        assertTrue(h.relationExists("codes_code_key"));
     }
 }

@@ -2,8 +2,10 @@ package io.pgroll.core.ops;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pgroll.core.migration.MigrationFileException;
 import io.pgroll.core.testing.Harness;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -142,5 +144,26 @@ class DropTableTest {
 
     private static List<String> names(Harness db, String version) {
         return db.query(version, "SELECT name FROM users ORDER BY id").stream().map(r -> r.get(0)).toList();
+    }
+
+    @Test
+    void aTableThatAnotherTableReferencesCannotBeDroppedAlone() {
+        h.startAndComplete("02_orders", """
+                {"operations":[{"create_table":{"name":"orders","columns":[
+                  {"name":"id","type":"serial","pk":true},
+                  {"name":"user_id","type":"integer","references":{"name":"fk_orders_user","table":"users","column":"id"}}]}}]}""");
+        // DROP TABLE would only fail at complete, after the previous version is gone
+        MigrationFileException e = assertThrows(MigrationFileException.class, () -> h.start("03_drop", """
+                {"operations":[{"drop_table":{"name":"users"}}]}"""));
+        assertEquals("operations[0].drop_table.name", e.path());
+        assertEquals("table \"users\" is referenced by foreign key \"fk_orders_user\" of table \"orders\"", e.detail());
+        assertThrows(MigrationFileException.class, () -> h.start("03_drop", """
+                {"operations":[{"drop_table":{"name":"users"}},{"drop_table":{"name":"orders"}}]}"""));
+        // dropping the referencing table first is fine
+        h.lifecycle("03_drop_both", """
+                {"operations":[{"drop_table":{"name":"orders"}},{"drop_table":{"name":"users"}}]}""",
+                Harness.Check.NONE,
+                db -> assertTrue(db.relationExists("users") && db.relationExists("orders")),
+                db -> assertFalse(db.relationExists("users") || db.relationExists("orders")));
     }
 }
