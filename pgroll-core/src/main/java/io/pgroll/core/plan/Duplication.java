@@ -104,8 +104,15 @@ public final class Duplication {
     private static void changeCopyAgain(PlanContext ctx, String table, Column col, String copy, String type,
                                         boolean dropNotNull) {
         if (!type.equals(col.type())) {
-            ctx.sql("ALTER TABLE " + table + " ALTER COLUMN " + Sql.ident(copy) + " TYPE " + type + " USING NULL");
+            // The copy may carry a default that does not fit the new type; like at the first copy, it is then dropped
+            // with a warning, and the view falls back to whatever default the copy keeps.
+            String alter = "ALTER TABLE " + table + " ALTER COLUMN " + Sql.ident(copy) + " TYPE " + type + " USING NULL";
+            ctx.sql(doBlock("BEGIN\n  " + alter + ";\nEXCEPTION WHEN datatype_mismatch THEN\n  RAISE WARNING "
+                    + "'pgroll: % not carried over to the new column: %', " + Sql.literal("default of column " + col.name())
+                    + ", SQLERRM;\n  ALTER TABLE " + table + " ALTER COLUMN " + Sql.ident(copy) + " DROP DEFAULT;\n  "
+                    + alter + ";\nEND;"));
             col.setType(type);
+            col.setDefaultValue(null);
         }
         if (dropNotNull) {
             ctx.sql("ALTER TABLE " + table + " DROP CONSTRAINT IF EXISTS " + Sql.ident(Names.notNullCheck(col.name())));
@@ -144,9 +151,9 @@ public final class Duplication {
         for (Constraints.ForeignKey fk : List.copyOf(t.foreignKeys().values())) {
             if (copies(fk, originals, excluded)) {
                 String name = copyName(fk.name());
-                ctx.sql(tolerant("ALTER TABLE " + table + " ADD CONSTRAINT " + Sql.ident(name) + " FOREIGN KEY ("
+                ctx.sql(tolerant(addForeignKeyLike(table, name, "FOREIGN KEY ("
                         + Sql.identList(fk.columns().stream().map(physical::get).toList()) + ") "
-                        + foreignKeyTarget(ctx, fk.referencedTable(), fk.referencedColumns(), fk) + " NOT VALID",
+                        + foreignKeyTarget(ctx, fk.referencedTable(), fk.referencedColumns(), fk), table, fk.name()),
                         "foreign key " + fk.name()));
                 t.foreignKeys().put(name, new Constraints.ForeignKey(name, fk.columns(), fk.referencedTable(),
                         fk.referencedColumns(), fk.matchType(), fk.onDelete(), fk.onUpdate()));
@@ -209,6 +216,19 @@ public final class Duplication {
                 + " ON UPDATE " + ColumnSql.upper(fk.onUpdate(), "NO ACTION");
     }
 
+    /**
+     * A PL/pgSQL statement adding a NOT VALID foreign key that is deferrable like the one it copies: the virtual schema
+     * does not know deferrability (read_schema does not report it), so it is read from the catalog when it runs.
+     */
+    private static String addForeignKeyLike(String table, String name, String definition, String originalTable,
+                                            String original) {
+        String deferral = "COALESCE((SELECT CASE WHEN condeferrable THEN ' DEFERRABLE INITIALLY ' || CASE WHEN condeferred "
+                + "THEN 'DEFERRED' ELSE 'IMMEDIATE' END END FROM pg_constraint WHERE conrelid = "
+                + Sql.literal(originalTable) + "::regclass AND conname = " + Sql.literal(original) + "), '')";
+        return "EXECUTE " + Sql.literal("ALTER TABLE " + table + " ADD CONSTRAINT " + Sql.ident(name) + " " + definition)
+                + " || " + deferral + " || ' NOT VALID'";
+    }
+
     private static String dropIndex(PlanContext ctx, String name) {
         return "DROP INDEX CONCURRENTLY IF EXISTS " + Sql.qualified(ctx.targetSchema(), name);
     }
@@ -246,9 +266,10 @@ public final class Duplication {
         ctx.sql(validateConstraints(table, copies));
         List<Inbound> inbound = inboundForeignKeys(ctx, t, columns);
         for (Inbound in : inbound) {
-            ctx.sql("ALTER TABLE " + in.table() + " ADD CONSTRAINT " + Sql.ident(copyName(in.fk().name()))
-                    + " FOREIGN KEY (" + Sql.identList(in.fk().columns()) + ") "
-                    + foreignKeyTarget(ctx, t.physicalName(), in.referencedCopies(), in.fk()) + " NOT VALID");
+            ctx.sql(doBlock("BEGIN\n  " + addForeignKeyLike(in.table(), copyName(in.fk().name()), "FOREIGN KEY ("
+                    + Sql.identList(in.fk().columns()) + ") "
+                    + foreignKeyTarget(ctx, t.physicalName(), in.referencedCopies(), in.fk()), in.table(), in.fk().name())
+                    + ";\nEND;"));
             ctx.sql("ALTER TABLE " + in.table() + " VALIDATE CONSTRAINT " + Sql.ident(copyName(in.fk().name())));
         }
 

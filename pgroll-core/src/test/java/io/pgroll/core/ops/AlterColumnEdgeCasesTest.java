@@ -6,9 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pgroll.core.StartOptions;
 import io.pgroll.core.db.Sql;
 import io.pgroll.core.testing.Harness;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -131,6 +134,35 @@ class AlterColumnEdgeCasesTest {
                 });
     }
 
+    @Test
+    void notNullThenTypeChangeOfAColumnWhoseDefaultDoesNotFitTheNewType() {
+        h.startAndComplete("01_items", """
+                {"operations":[{"create_table":{"name":"items","columns":[{"name":"id","type":"serial","pk":true},
+                  {"name":"code","type":"text","nullable":true,"default":"'abc'"}]}}]}""");
+        String v1 = h.version("01_items");
+        h.exec(v1, "INSERT INTO items (code) VALUES ('12'), (NULL)");
+        String v2 = h.version("02_code");
+        h.lifecycle("02_code", """
+                {"operations":[
+                  {"alter_column":{"table":"items","column":"code","nullable":false,
+                    "up":"COALESCE(code, '0')","down":"code"}},
+                  {"alter_column":{"table":"items","column":"code","type":"integer",
+                    "up":"CASE WHEN code ~ '^[0-9]+$' THEN CAST(code AS integer) ELSE -1 END",
+                    "down":"CAST(code AS text)"}}]}""",
+                x -> {
+                    assertEquals(List.of("12", "0"), column(v2, "SELECT code FROM items ORDER BY id"));
+                    h.exec(v1, "INSERT INTO items DEFAULT VALUES");
+                    assertEquals("-1", h.scalar(v2, "SELECT code FROM items ORDER BY id DESC LIMIT 1"));
+                    h.exec(v1, "DELETE FROM items WHERE code = 'abc'");
+                },
+                Harness.Check.NONE,
+                x -> {
+                    assertEquals("integer", db.type("items", "code"));
+                    assertTrue(db.notNull("items", "code"));
+                    assertNull(db.defaultOf("items", "code"));
+                });
+    }
+
     // ---- keys -----------------------------------------------------------------------------------------------------
 
     @Test
@@ -180,36 +212,95 @@ class AlterColumnEdgeCasesTest {
     }
 
     @Test
+    void deferrableForeignKeyStaysDeferrableWhenItsColumnIsCopiedAgain() {
+        h.startAndComplete("01_tables", """
+                {"operations":[
+                  {"create_table":{"name":"authors","columns":[{"name":"id","type":"integer","pk":true}]}},
+                  {"create_table":{"name":"books","columns":[{"name":"id","type":"serial","pk":true},
+                    {"name":"author_id","type":"integer","nullable":true}]}}]}""");
+        h.startAndComplete("02_fk", """
+                {"operations":[{"alter_column":{"table":"books","column":"author_id",
+                  "references":{"name":"books_author_fk","table":"authors","column":"id","on_delete":"SET NULL",
+                    "deferrable":true,"initially_deferred":true},"up":"author_id","down":"author_id"}}]}""");
+        assertEquals("f t t t {author_id}", db.constraint("books", "books_author_fk"));
+        String v3 = h.version("03_bigint");
+        h.lifecycle("03_bigint", """
+                {"operations":[{"alter_column":{"table":"books","column":"author_id","type":"bigint",
+                  "up":"author_id","down":"author_id"}}]}""",
+                x -> assertEquals("f f t t {_pgroll_new_author_id}", db.constraint("books", "_pgroll_dup_books_author_fk")),
+                x -> assertEquals("f t t t {author_id}", db.constraint("books", "books_author_fk")),
+                x -> {
+                    assertEquals("f t t t {author_id}", db.constraint("books", "books_author_fk"));
+                    assertEquals("n a s", db.foreignKeyActions("books", "books_author_fk"));
+                    h.exec(v3, "DO $$ BEGIN INSERT INTO books (author_id) VALUES (7); "
+                            + "INSERT INTO authors VALUES (7); END $$");
+                });
+    }
+
+    @Test
     void tableWithoutPrimaryKeyIsBackfilledByItsUniqueNotNullColumn() {
         h.startAndComplete("01_codes", """
                 {"operations":[{"create_table":{"name":"codes","columns":[
                   {"name":"code","type":"text","unique":true},{"name":"val","type":"text","nullable":true}]}}]}""");
         String v1 = h.version("01_codes");
         h.exec(v1, "INSERT INTO codes SELECT 'c' || g, g::text FROM generate_series(1, 2500) g");
+        long batches = startWithSmallBatchesAndRollBack("codes");
+        assertTrue(batches >= 25, "batches of 100 rows over 2500 rows: " + batches);
         assertBackfillsEveryRow(v1, "codes");
     }
 
-    @Test
-    void tableWithoutAnyKeyIsBackfilledByPhysicalPosition() {
+    /** A table without any key, with holes and rows moved to later pages, as a table with a history has. */
+    private String createTableWithoutKey() {
         h.startAndComplete("01_codes", """
                 {"operations":[{"create_table":{"name":"codes","columns":[
                   {"name":"code","type":"text","nullable":true},{"name":"val","type":"text","nullable":true}]}}]}""");
         String v1 = h.version("01_codes");
-        // holes and rows moved to later pages, as a table with a history has
         h.exec(v1, "INSERT INTO codes SELECT 'c' || g, g::text FROM generate_series(1, 3000) g",
                 "DELETE FROM codes WHERE CAST(val AS integer) > 2500 OR CAST(val AS integer) % 7 = 0",
                 "INSERT INTO codes SELECT 'c' || g, g::text FROM generate_series(1, 2500) g WHERE g % 7 = 0",
                 "UPDATE codes SET code = code || '!' WHERE CAST(val AS integer) % 5 = 0");
+        return v1;
+    }
+
+    @Test
+    void tableWithoutAnyKeyIsBackfilledByPhysicalPosition() {
+        String v1 = createTableWithoutKey();
+        startWithSmallBatchesAndRollBack("codes");
         assertBackfillsEveryRow(v1, "codes");
     }
 
-    /** Changes val (text holding 1..2500) to integer doubled; every row must be converted, none lost. */
+    /** --backfill-batch-size bounds the rows a batch locks also when walking by physical position. */
+    @Test
+    void tableWithoutAnyKeyIsBackfilledInBatchesOfTheRequestedSize() {
+        createTableWithoutKey();
+        long batches = startWithSmallBatchesAndRollBack("codes");
+        assertTrue(batches >= 25, "batches of 100 rows over 2500 rows: " + batches);
+    }
+
+    private static final String VAL_TO_INTEGER = """
+            {"operations":[{"alter_column":{"table":"%s","column":"val","type":"integer",
+              "up":"CAST(val AS integer) * 2","down":"CAST(val / 2 AS text)"}}]}""";
+
+    /**
+     * Starts the change of val (text holding 1..2500) to integer doubled with batches of 100 rows, checks that every
+     * row was converted, rolls back; returns how many batches the backfill reported.
+     */
+    private long startWithSmallBatchesAndRollBack(String table) {
+        String v2 = h.version("02_val");
+        AtomicLong progressCalls = new AtomicLong();
+        h.roll.start(Harness.migration("02_val", VAL_TO_INTEGER.formatted(table)),
+                new StartOptions(false, 100, Duration.ZERO, (t, done, total) -> progressCalls.incrementAndGet()));
+        assertEquals("2500", h.scalar(v2, "SELECT count(*) FROM " + table));
+        assertEquals(String.valueOf(2500L * 2501), h.scalar(v2, "SELECT sum(val) FROM " + table));
+        h.roll.rollback();
+        return progressCalls.get();
+    }
+
+    /** The change of val through the whole life with the default batch size: every row converted, none lost. */
     private void assertBackfillsEveryRow(String v1, String table) {
         String v2 = h.version("02_val");
         long sum = 2500L * 2501 / 2;
-        h.lifecycle("02_val", """
-                {"operations":[{"alter_column":{"table":"%s","column":"val","type":"integer",
-                  "up":"CAST(val AS integer) * 2","down":"CAST(val / 2 AS text)"}}]}""".formatted(table),
+        h.lifecycle("02_val", VAL_TO_INTEGER.formatted(table),
                 x -> {
                     assertEquals("2500", h.scalar(v2, "SELECT count(*) FROM " + table));
                     assertEquals(String.valueOf(2 * sum), h.scalar(v2, "SELECT sum(val) FROM " + table));
@@ -336,6 +427,28 @@ class AlterColumnEdgeCasesTest {
                     assertTrue(unique.startsWith("CREATE UNIQUE INDEX"), unique);
                     h.exec(v3, "INSERT INTO books (title, rating) VALUES ('x', 10)");
                     h.assertFails("23505", v3, "INSERT INTO books (title, rating) VALUES ('y', 10)");
+                });
+    }
+
+    @Test
+    void expressionIndexesOnTheColumnSurvive() {
+        createBooks();
+        h.startAndComplete("02_indexes", """
+                {"operations":[{"sql":{"up":"CREATE INDEX books_id_lower_title ON books (id, lower(title)); CREATE INDEX books_lower_title ON books (lower(title)); CREATE INDEX books_rating_incl_title ON books (rating) INCLUDE (title)"}}]}""");
+        h.lifecycle("03_title_varchar", """
+                {"operations":[{"alter_column":{"table":"books","column":"title","type":"varchar(100)",
+                  "up":"CAST(title AS varchar(100))","down":"title"}}]}""",
+                Harness.Check.NONE,
+                x -> assertEquals(List.of("books_id_lower_title", "books_lower_title", "books_pkey",
+                        "books_rating_incl_title"), db.indexes("books")),
+                x -> {
+                    assertEquals(List.of("books_id_lower_title", "books_lower_title", "books_pkey",
+                            "books_rating_incl_title"), db.indexes("books"));
+                    assertTrue(db.validIndex("books_id_lower_title").contains("(id, lower((title)::text))"),
+                            db.validIndex("books_id_lower_title"));
+                    assertTrue(db.validIndex("books_rating_incl_title").contains("INCLUDE (title)"),
+                            db.validIndex("books_rating_incl_title"));
+                    assertNotNull(db.validIndex("books_lower_title"), "index on an expression of the column only");
                 });
     }
 
