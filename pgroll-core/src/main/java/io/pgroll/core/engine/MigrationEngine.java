@@ -16,7 +16,6 @@ import io.pgroll.core.plan.Catalog;
 import io.pgroll.core.plan.PlanContext;
 import io.pgroll.core.plan.Step;
 import io.pgroll.core.plan.TriggerSpec;
-import io.pgroll.core.plan.Triggers;
 import io.pgroll.core.plan.ValidationContext;
 import io.pgroll.core.plan.Views;
 import io.pgroll.core.schema.Schema;
@@ -157,7 +156,6 @@ public final class MigrationEngine {
             if (config.useVersionSchema()) {
                 createViews(current, vs);
             }
-            runner.execute(Triggers.plan(ctx.triggers(), schema(), vs));
             Backfill backfill = new Backfill(runner, schema(), options, journal);
             long backfillStart = System.nanoTime();
             for (Map.Entry<String, List<TriggerSpec>> table : upTriggersByTable(ctx.triggers()).entrySet()) {

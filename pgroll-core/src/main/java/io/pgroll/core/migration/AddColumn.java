@@ -84,6 +84,13 @@ public record AddColumn(
             statements.add("COMMENT ON COLUMN " + tableSql + "." + Sql.ident(hidden) + " IS "
                     + Sql.literal(column.comment()));
         }
+        ctx.sql(statements.toArray(String[]::new));
+        // The trigger comes before the constraints, so that old clients' writes fill the column from then on.
+        if (!blank(up)) {
+            ctx.trigger(new TriggerSpec(Names.trigger(table, column.name()), t.physicalName(),
+                    TriggerSpec.Direction.UP, column.name(), hidden, up, oldColumns));
+        }
+        statements.clear();
         if (!column.nullable() && !constantDefault) {
             statements.add("ALTER TABLE " + tableSql + " ADD CONSTRAINT " + Sql.ident(Names.notNullCheck(column.name()))
                     + " CHECK (" + Sql.ident(hidden) + " IS NOT NULL) NOT VALID");
@@ -98,16 +105,14 @@ public record AddColumn(
                     + " FOREIGN KEY (" + Sql.ident(hidden) + ") "
                     + ColumnSql.references(column.references(), ctx.schema(), ctx) + " NOT VALID");
         }
-        ctx.sql(statements.toArray(String[]::new));
+        if (!statements.isEmpty()) {
+            ctx.sql(statements.toArray(String[]::new));
+        }
         if (column.unique()) {
             String index = Sql.qualified(ctx.targetSchema(), Names.uniqueIndex(column.name()));
             ctx.outsideTransaction("CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "
                             + Sql.ident(Names.uniqueIndex(column.name())) + " ON " + tableSql + " (" + Sql.ident(hidden) + ")",
                     "DROP INDEX CONCURRENTLY IF EXISTS " + index);
-        }
-        if (!blank(up)) {
-            ctx.trigger(new TriggerSpec(Names.trigger(table, column.name()), t.physicalName(),
-                    TriggerSpec.Direction.UP, column.name(), hidden, up, oldColumns));
         }
         t.addColumn(new io.pgroll.core.schema.Column(column.name(), hidden, column.type(), column.defaultValue(),
                 column.nullable(), column.unique(), column.comment(), null));

@@ -129,11 +129,13 @@ public record AlterColumn(
             return;
         }
         Map<String, String> oldColumns = AddColumn.columnMap(t);
-        Duplication.start(ctx, t, List.of(column), type == null ? Map.of() : Map.of(column, type), null,
+        Duplication.Copies copies = Duplication.start(ctx, t, List.of(column),
+                type == null ? Map.of() : Map.of(column, type), null,
                 Boolean.TRUE.equals(nullable) ? Set.of(column) : Set.of());
         String copy = col.physicalName();
         String tableSql = ctx.qualified(t.physicalName());
         SyncTriggers.sync(ctx, table, t, column, up, down, oldColumns, AddColumn.columnMap(t));
+        Duplication.carryOver(ctx, copies);
 
         List<String> statements = new ArrayList<>();
         if (check != null) {

@@ -35,11 +35,12 @@ final class ConstraintRemoval {
         Table t = ctx.schema().table(table).orElseThrow();
         List<String> columns = columns(t, name);
         Map<String, String> oldColumns = AddColumn.columnMap(t);
-        Duplication.start(ctx, t, columns, Map.of(), name, Set.of());
+        Duplication.Copies copies = Duplication.start(ctx, t, columns, Map.of(), name, Set.of());
         Map<String, String> newColumns = AddColumn.columnMap(t);
         for (String c : columns) {
             SyncTriggers.sync(ctx, table, t, c, up == null ? null : up.get(c), down.get(c), oldColumns, newColumns);
         }
+        Duplication.carryOver(ctx, copies);
     }
 
     /**

@@ -95,11 +95,12 @@ public record CreateConstraint(
     public void start(PlanContext ctx) {
         Table t = ctx.schema().table(table).orElseThrow();
         Map<String, String> oldColumns = AddColumn.columnMap(t);
-        Duplication.start(ctx, t, columnList(), Map.of(), null, Set.of());
+        Duplication.Copies duplicated = Duplication.start(ctx, t, columnList(), Map.of(), null, Set.of());
         Map<String, String> newColumns = AddColumn.columnMap(t);
         for (String c : columnList()) {
             SyncTriggers.sync(ctx, table, t, c, up.get(c), down.get(c), oldColumns, newColumns);
         }
+        Duplication.carryOver(ctx, duplicated);
         String tableSql = ctx.qualified(t.physicalName());
         List<String> copies = columnList().stream().map(newColumns::get).toList();
         switch (kind()) {

@@ -41,10 +41,11 @@ public final class Duplication {
      * @param excludedConstraint a constraint not to carry over because it is being dropped, or null
      * @param dropNotNull        columns whose NOT NULL is not carried over
      */
-    public static void start(PlanContext ctx, Table t, List<String> columns, Map<String, String> newTypes,
-                             String excludedConstraint, Set<String> dropNotNull) {
+    public static Copies start(PlanContext ctx, Table t, List<String> columns, Map<String, String> newTypes,
+                               String excludedConstraint, Set<String> dropNotNull) {
         String table = ctx.qualified(t.physicalName());
         Map<String, String> originals = new LinkedHashMap<>();
+        List<String> notNull = new ArrayList<>();
         for (String name : columns) {
             Column col = t.column(name).orElseThrow();
             String copy = Names.newColumn(name);
@@ -60,7 +61,7 @@ public final class Duplication {
                 statements.add("COMMENT ON COLUMN " + table + "." + Sql.ident(copy) + " IS " + Sql.literal(col.comment()));
             }
             if (!col.nullable() && !dropNotNull.contains(name)) {
-                statements.add(notNullCheck(table, name, copy));
+                notNull.add(notNullCheck(table, name, copy));
             }
             ctx.sql(statements.toArray(String[]::new));
             if (col.defaultValue() != null && isNullDefault(col.defaultValue())) {
@@ -80,8 +81,31 @@ public final class Duplication {
                 col.setNullable(true);
             }
         }
-        if (!originals.isEmpty()) {
-            copyConstraintsAndIndexes(ctx, t, table, originals, excludedConstraint);
+        return new Copies(t, table, originals, notNull, excludedConstraint);
+    }
+
+    /**
+     * Copies made by {@link #start} whose constraints and indexes are still to be carried over.
+     *
+     * @param originals virtual name to the original physical column of each column copied by this call
+     * @param notNull   the NOT VALID checks standing in for the originals' NOT NULL
+     */
+    public record Copies(Table table, String tableSql, Map<String, String> originals, List<String> notNull,
+                         String excludedConstraint) {
+    }
+
+    /**
+     * Gives the copies the originals' NOT NULL, checks, unique constraints, foreign keys and indexes. Call it once the
+     * sync triggers are in place: from then on every write fills the copies, so their constraints hold for old
+     * clients' writes too.
+     */
+    public static void carryOver(PlanContext ctx, Copies copies) {
+        if (!copies.notNull().isEmpty()) {
+            ctx.sql(copies.notNull().toArray(String[]::new));
+        }
+        if (!copies.originals().isEmpty()) {
+            copyConstraintsAndIndexes(ctx, copies.table(), copies.tableSql(), copies.originals(),
+                    copies.excludedConstraint());
         }
     }
 

@@ -57,15 +57,25 @@ public final class PlanContext {
         steps.add(Step.outsideTransaction(statement, onFailure));
     }
 
-    /** Asks for a sync trigger; a second one of the same name (same column changed twice) is chained onto the first. */
+    /**
+     * Installs a sync trigger, as a step at this point of the plan: operations ask for it right after adding the
+     * column it fills and before constraining that column, so that no write in between misses the trigger. A second
+     * trigger of the same name (the same column changed twice) is chained onto the first and replaces it.
+     */
     public void trigger(TriggerSpec trigger) {
-        for (int i = 0; i < triggers.size(); i++) {
+        TriggerSpec installed = trigger;
+        boolean merged = false;
+        for (int i = 0; i < triggers.size() && !merged; i++) {
             if (triggers.get(i).name().equals(trigger.name())) {
-                triggers.set(i, triggers.get(i).chain(trigger));
-                return;
+                installed = triggers.get(i).chain(trigger);
+                triggers.set(i, installed);
+                merged = true;
             }
         }
-        triggers.add(trigger);
+        if (!merged) {
+            triggers.add(trigger);
+        }
+        steps.add(Triggers.step(installed, targetSchema, versionSchema));
     }
 
     /** Removes and returns the steps planned so far, so that the caller can run them. */

@@ -23,16 +23,13 @@ public final class Triggers {
     private Triggers() {
     }
 
-    public static List<Step> plan(List<TriggerSpec> triggers, String targetSchema, String versionSchema) {
-        List<Step> steps = new ArrayList<>();
-        for (TriggerSpec t : triggers) {
-            steps.add(Step.sql(functionSql(t, targetSchema),
-                    "CREATE OR REPLACE TRIGGER " + Sql.ident(t.name()) + " BEFORE UPDATE OR INSERT ON "
-                            + Sql.qualified(targetSchema, t.physicalTable()) + " FOR EACH ROW WHEN ("
-                            + condition(t.direction(), versionSchema) + ") EXECUTE FUNCTION "
-                            + Sql.qualified(targetSchema, t.name()) + "()"));
-        }
-        return steps;
+    /** The function and the trigger, created or replaced in one transaction. */
+    public static Step step(TriggerSpec t, String targetSchema, String versionSchema) {
+        return Step.sql(functionSql(t, targetSchema),
+                "CREATE OR REPLACE TRIGGER " + Sql.ident(t.name()) + " BEFORE UPDATE OR INSERT ON "
+                        + Sql.qualified(targetSchema, t.physicalTable()) + " FOR EACH ROW WHEN ("
+                        + condition(t.direction(), versionSchema) + ") EXECUTE FUNCTION "
+                        + Sql.qualified(targetSchema, t.name()) + "()");
     }
 
     /** Whether a write comes from a client of the new version: its search_path is exactly the version schema. */

@@ -1,0 +1,146 @@
+package io.pgroll.core.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pgroll.core.StartOptions;
+import io.pgroll.core.db.Sql;
+import io.pgroll.core.testing.Harness;
+import io.pgroll.core.testing.TestPostgres;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Clients of the old and the new version write without pause while a type change starts (DDL and backfill), is
+ * rolled back, starts again and completes: no write fails, none is lost, and every row holds the value its writer
+ * meant in both versions.
+ */
+class ConcurrentClientsTest {
+    private static final int ROWS = 20_000;
+    private static final String CHANGE = """
+            {"operations":[{"alter_column":{"table":"accounts","column":"cents","type":"bigint",
+              "up":"cents * 1000","down":"cents / 1000"}}]}""";
+    private Harness h;
+
+    @BeforeEach
+    void setUp() {
+        h = Harness.create();
+        h.startAndComplete("01_create", """
+                {"operations":[{"create_table":{"name":"accounts","columns":[
+                  {"name":"id","type":"bigserial","pk":true},{"name":"cents","type":"integer"}]}}]}""");
+        h.exec(h.version("01_create"), "INSERT INTO accounts (cents) SELECT i FROM generate_series(1, " + ROWS + ") i");
+    }
+
+    @AfterEach
+    void tearDown() {
+        h.close();
+    }
+
+    /** A client that updates random rows and inserts new ones through one version; it remembers what it wrote. */
+    private final class Writer extends Thread {
+        final String version;
+        final long factor; // the new version stores the old value times 1000
+        final AtomicBoolean running;
+        final ConcurrentLinkedQueue<String> errors;
+        final List<long[]> inserted = new ArrayList<>();
+
+        Writer(String version, long factor, AtomicBoolean running, ConcurrentLinkedQueue<String> errors) {
+            this.version = version;
+            this.factor = factor;
+            this.running = running;
+            this.errors = errors;
+        }
+
+        @Override
+        public void run() {
+            try (Connection c = TestPostgres.connect(h.url); Statement s = c.createStatement()) {
+                s.execute("SET search_path TO " + Sql.ident(version));
+                PreparedStatement update = c.prepareStatement("UPDATE accounts SET cents = cents WHERE id = ?");
+                PreparedStatement insert = c.prepareStatement("INSERT INTO accounts (cents) VALUES (?) RETURNING id");
+                while (running.get()) {
+                    try {
+                        update.setLong(1, ThreadLocalRandom.current().nextLong(1, ROWS + 1));
+                        update.executeUpdate();
+                        long value = ThreadLocalRandom.current().nextLong(1, 1000) * factor;
+                        insert.setLong(1, value);
+                        try (var rs = insert.executeQuery()) {
+                            rs.next();
+                            inserted.add(new long[] {rs.getLong(1), value / factor});
+                        }
+                    } catch (SQLException e) {
+                        errors.add(version + ": " + e.getMessage());
+                    }
+                }
+            } catch (SQLException e) {
+                errors.add(version + ": " + e.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void noWriteFailsOrIsLostAcrossStartRollbackStartAndComplete() throws Exception {
+        String v1 = h.version("01_create");
+        String v2 = h.version("02_bigint");
+        StartOptions smallBatches = new StartOptions(false, 500, Duration.ZERO, null);
+        ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
+        List<Writer> writers = new ArrayList<>();
+
+        AtomicBoolean phase1 = new AtomicBoolean(true);
+        writers.add(start(new Writer(v1, 1, phase1, errors)));
+        writers.add(start(new Writer(v1, 1, phase1, errors)));
+        h.roll.start(Harness.migration("02_bigint", CHANGE), smallBatches);
+        AtomicBoolean phase2 = new AtomicBoolean(true);
+        writers.add(start(new Writer(v2, 1000, phase2, errors)));
+        Thread.sleep(300);
+        phase2.set(false);
+        join(writers.subList(2, 3));
+        h.roll.rollback();
+        Thread.sleep(200);
+        h.roll.start(Harness.migration("02_bigint", CHANGE), smallBatches);
+        AtomicBoolean phase3 = new AtomicBoolean(true);
+        writers.add(start(new Writer(v2, 1000, phase3, errors)));
+        Thread.sleep(300);
+        phase1.set(false);
+        join(writers.subList(0, 2));
+        h.roll.complete();
+        phase3.set(false);
+        join(writers.subList(3, 4));
+
+        assertEquals(List.of(), List.copyOf(errors));
+        // every original row and every row a client inserted holds the value its writer meant, in the final version
+        assertEquals(String.valueOf(ROWS), h.scalar(v2, "SELECT count(*) FROM accounts WHERE id <= " + ROWS
+                + " AND cents = id * 1000"));
+        long checked = 0;
+        for (Writer w : writers) {
+            for (long[] row : w.inserted) {
+                assertEquals(String.valueOf(row[1] * 1000), h.scalar(v2, "SELECT cents FROM accounts WHERE id = " + row[0]),
+                        "row " + row[0] + " written through " + w.version);
+                checked++;
+            }
+        }
+        assertTrue(checked > 0);
+        assertEquals(String.valueOf(ROWS + checked), h.scalar(v2, "SELECT count(*) FROM accounts"));
+    }
+
+    private static Writer start(Writer w) {
+        w.start();
+        return w;
+    }
+
+    private static void join(List<Writer> writers) throws InterruptedException {
+        for (Writer w : writers) {
+            w.join();
+        }
+    }
+}
