@@ -166,9 +166,15 @@ public final class Duplication {
         for (Constraints.Unique unique : List.copyOf(t.uniques().values())) {
             if (copies(unique, originals, excluded)) {
                 String name = copyName(unique.name());
+                // Rebuilt from the backing index's definition when known, to keep INCLUDE, storage parameters and
+                // NULLS NOT DISTINCT; else from the columns.
+                Constraints.Index backing = t.indexes().get(unique.name());
+                Matcher m = backing == null || backing.definition() == null ? null
+                        : INDEX_DEFINITION.matcher(backing.definition());
+                String body = m != null && m.matches() ? "USING " + substitute(m.group(1), originals)
+                        : "(" + Sql.identList(unique.columns().stream().map(physical::get).toList()) + ")";
                 ctx.outsideTransaction("CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS " + Sql.ident(name) + " ON "
-                        + table + " (" + Sql.identList(unique.columns().stream().map(physical::get).toList()) + ")",
-                        dropIndex(ctx, name));
+                        + table + " " + body, dropIndex(ctx, name));
                 t.uniques().put(name, new Constraints.Unique(name, unique.columns()));
             }
         }
