@@ -13,6 +13,8 @@ final class BackfillProgressLine implements StartOptions.BackfillProgress {
     private final boolean enabled;
     private int lastLength;
     private boolean dirty;
+    private String table;
+    private long startNanos;
 
     BackfillProgressLine(PrintStream err, boolean enabled) {
         this.err = err;
@@ -24,10 +26,17 @@ final class BackfillProgressLine implements StartOptions.BackfillProgress {
         if (!enabled) {
             return;
         }
+        if (!table.equals(this.table)) {
+            this.table = table;
+            this.startNanos = System.nanoTime();
+        }
+        double seconds = Math.max(1e-3, (System.nanoTime() - startNanos) / 1e9);
+        double rate = rowsDone / seconds;
         String text = rowsTotal > 0
-                ? String.format("%s: %d records complete... (%d%%)", table, rowsDone,
-                        Math.min(100, rowsDone * 100 / rowsTotal))
-                : String.format("%s: %d records complete...", table, rowsDone);
+                ? String.format("%s: %d records complete... (%d%%), %.0f rows/s, ETA %s", table, rowsDone,
+                        Math.min(100, rowsDone * 100 / rowsTotal), rate,
+                        rate > 0 ? eta((rowsTotal - Math.min(rowsDone, rowsTotal)) / rate) : "?")
+                : String.format("%s: %d records complete..., %.0f rows/s", table, rowsDone, rate);
         StringBuilder line = new StringBuilder("\r").append(text);
         for (int i = text.length(); i < lastLength; i++) {
             line.append(' ');
@@ -36,6 +45,12 @@ final class BackfillProgressLine implements StartOptions.BackfillProgress {
         err.print(line);
         err.flush();
         dirty = true;
+    }
+
+    private static String eta(double seconds) {
+        long s = Math.round(seconds);
+        return s >= 3600 ? String.format("%dh%02dm", s / 3600, s % 3600 / 60)
+                : s >= 60 ? String.format("%dm%02ds", s / 60, s % 60) : s + "s";
     }
 
     /** Ends the progress line, if one was drawn. */
