@@ -199,7 +199,46 @@ public record CreateTable(
                 }
             }
         }
+        recordKeyIndexes(table, pk);
         return table;
+    }
+
+    /**
+     * The indexes behind the new table's keys, so that later operations of the migration see their names taken
+     * (create_index) or usable (set_replica_identity). Unnamed ones get PostgreSQL's default names.
+     */
+    private void recordKeyIndexes(Table table, List<String> pk) {
+        if (!pk.isEmpty()) {
+            String pkName = constraints == null ? null : constraints.stream()
+                    .filter(c -> c.type().equalsIgnoreCase("primary_key")).map(Constraint::name).findFirst().orElse(null);
+            addIndex(table, pkName == null ? name + "_pkey" : pkName, true, false, pk, null, null);
+        }
+        for (Column c : columns) {
+            if (c.unique()) {
+                addIndex(table, name + "_" + c.name() + "_key", true, false, List.of(c.name()), null, null);
+            }
+        }
+        for (Constraint c : constraints == null ? List.<Constraint>of() : constraints) {
+            List<String> cols = c.columns() == null ? List.of() : c.columns();
+            switch (c.type().toLowerCase(Locale.ROOT)) {
+                case "unique" -> addIndex(table, c.name(), true, false, cols, null, null);
+                case "exclude" -> addIndex(table, c.name(), false, true, cols,
+                        c.exclude() == null ? null : c.exclude().predicate(),
+                        c.exclude() == null ? null : c.exclude().indexMethod());
+                default -> {
+                    // no index of its own
+                }
+            }
+        }
+    }
+
+    private static void addIndex(Table table, String index, boolean unique, boolean exclusion, List<String> cols,
+                                 String predicate, String method) {
+        // an automatic name longer than an identifier would be shortened by the server: better not to guess it
+        if (index.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= ValidationContext.MAX_IDENTIFIER_BYTES) {
+            table.indexes().putIfAbsent(index, new Constraints.Index(index, unique, exclusion, cols, predicate,
+                    method == null ? "btree" : method, null));
+        }
     }
 
     private String constraintSql(Constraint c, PlanContext ctx) {
@@ -225,8 +264,14 @@ public record CreateTable(
                 TableForeignKeyReference ref = c.references();
                 String target = ref.table().equals(name) ? ctx.qualified(name)
                         : ctx.qualified(ctx.schema().table(ref.table()).map(Table::physicalName).orElse(ref.table()));
+                // referenced columns by their physical names: a rename_column earlier in the migration is not
+                // physical until complete
+                Table referenced = ref.table().equals(name) ? null : ctx.schema().table(ref.table()).orElse(null);
+                List<String> refColumns = referenced == null ? ref.columns() : ref.columns().stream()
+                        .map(col -> referenced.column(col).map(io.pgroll.core.schema.Column::physicalName).orElse(col))
+                        .toList();
                 sql.append("FOREIGN KEY (").append(Sql.identList(cols)).append(") REFERENCES ").append(target)
-                        .append(" (").append(Sql.identList(ref.columns())).append(')')
+                        .append(" (").append(Sql.identList(refColumns)).append(')')
                         .append(" MATCH ").append(ColumnSql.upper(ref.matchType(), "SIMPLE"))
                         .append(" ON DELETE ").append(ColumnSql.upper(ref.onDelete(), "NO ACTION"));
                 if (ref.onDeleteSetColumns() != null && !ref.onDeleteSetColumns().isEmpty()) {

@@ -11,6 +11,7 @@ import io.pgroll.core.PgRollException;
 import io.pgroll.core.StartOptions;
 import io.pgroll.core.Status;
 import io.pgroll.core.db.Sql;
+import io.pgroll.core.migration.MigrationFileException;
 import io.pgroll.core.testing.Harness;
 import java.util.Arrays;
 import java.util.List;
@@ -243,6 +244,52 @@ class CreateTableTest {
                     assertEquals("1", db.scalar(v2, "SELECT count(*) FROM members"));
                     db.assertFails("23505", v2, "INSERT INTO members (tenant_id) VALUES (2)");
                 });
+    }
+
+    @Test
+    void laterOperationsSeeTheNewTableAndItsKeysAndEarlierRenames() {
+        String v2 = h.version("02_books_keys");
+        h.lifecycle("02_books_keys", """
+                {"operations":[
+                  {"rename_column":{"table":"authors","from":"id","to":"author_id"}},
+                  {"create_table":{"name":"books","columns":[
+                    {"name":"id","type":"integer","pk":true},
+                    {"name":"code","type":"text","unique":true},
+                    {"name":"author_id","type":"integer","nullable":true}],
+                   "constraints":[{"name":"books_author_fk","type":"foreign_key","columns":["author_id"],
+                     "references":{"table":"authors","columns":["author_id"]}}]}},
+                  {"set_replica_identity":{"table":"books","identity":{"type":"index","index":"books_pkey"}}},
+                  {"create_index":{"name":"books_author_idx","table":"books","columns":[{"column":"author_id"}]}}]}""",
+                db -> {
+                    db.exec(v2, "INSERT INTO books (id, code, author_id) VALUES (1, 'a', 1)");
+                    db.assertFails("23503", v2, "INSERT INTO books (id, code, author_id) VALUES (2, 'b', 99)");
+                    assertEquals("i", db.scalar("public", "SELECT relreplident FROM pg_class WHERE oid = "
+                            + db.regclass("books")));
+                },
+                db -> assertFalse(db.relationExists("books")),
+                db -> {
+                    assertEquals(List.of("author_id", "name"), db.columns("authors"));
+                    assertEquals("1", db.scalar(v2, "SELECT author_id FROM books"));
+                    db.assertFails("23503", v2, "INSERT INTO books (id, code, author_id) VALUES (2, 'b', 99)");
+                });
+    }
+
+    @Test
+    void theNewTablesKeyIndexesAreKnownToLaterOperations() {
+        // PostgreSQL names them <table>_pkey and <table>_<column>_key, and by the constraint's name
+        for (String index : List.of("books_pkey", "books_code_key", "books_title_unique")) {
+            MigrationFileException e = assertThrows(MigrationFileException.class, () -> h.start("02_clash", """
+                    {"operations":[
+                      {"create_table":{"name":"books","columns":[
+                        {"name":"id","type":"integer","pk":true},
+                        {"name":"code","type":"text","unique":true},
+                        {"name":"title","type":"text"}],
+                       "constraints":[{"name":"books_title_unique","type":"unique","columns":["title"]}]}},
+                      {"create_index":{"name":"%s","table":"authors","columns":[{"column":"name"}]}}]}"""
+                    .formatted(index)));
+            assertEquals("operations[1].create_index.name", e.path());
+            assertEquals("index \"" + index + "\" already exists", e.detail());
+        }
     }
 
     @Test
