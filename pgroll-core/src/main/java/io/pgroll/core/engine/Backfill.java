@@ -144,7 +144,11 @@ final class Backfill {
                 regclass, regclass).get(0);
         // The table's size when the backfill began: rows written later are converted by the triggers.
         long pages = cursor != null && cursor.has("pages") ? cursor.get("pages").asLong() : Long.parseLong(sizes.get(0));
-        double rowsPerPage = Math.max(1.0, Double.parseDouble(sizes.get(2)) / Double.parseDouble(sizes.get(1)));
+        // Statistics of a table never analysed say nothing; the row count (counted then) does.
+        double rowsPerPage = Double.parseDouble(sizes.get(2)) > 0
+                ? Double.parseDouble(sizes.get(2)) / Double.parseDouble(sizes.get(1))
+                : (double) total / Math.max(1, Long.parseLong(sizes.get(0)));
+        rowsPerPage = Math.max(1.0, rowsPerPage);
         BatchSizer sizer = new BatchSizer(options.batchSize());
         String sql = update + "r.ctid >= CAST(? AS tid) AND r.ctid < CAST(? AS tid)";
         long done = 0;

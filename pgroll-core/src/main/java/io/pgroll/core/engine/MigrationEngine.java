@@ -141,14 +141,17 @@ public final class MigrationEngine {
         Journal journal = journal(m.name());
         PlanContext ctx = new PlanContext(Schema.fromJson(schema(), baseJson), schema(), vs, catalog);
         List<Step> steps = new ArrayList<>();
+        List<Integer> firstStep = new ArrayList<>();
         for (Operation op : m.operations()) {
+            firstStep.add(steps.size());
             op.start(ctx);
             steps.addAll(ctx.drainSteps());
         }
+        int[] stepsDone = {resumeFrom == null ? 0 : resumeFrom.stepsDone()};
         long backfilled = 0;
         Duration backfillTime;
         try {
-            runJournaled(steps, journal, resumeFrom == null ? 0 : resumeFrom.stepsDone());
+            runJournaled(steps, journal, stepsDone);
             Schema current = ctx.schema();
             if (m.operations().stream().anyMatch(op -> op instanceof RawSql sql && sql.isolated())) {
                 current = Schema.fromJson(schema(), state.readSchema(schema()));
@@ -165,7 +168,16 @@ public final class MigrationEngine {
             backfillTime = Duration.ofNanos(System.nanoTime() - backfillStart);
             journal.enter(Journal.Phase.STARTED);
         } catch (RuntimeException e) {
-            String undo = undoStart(m, ctx);
+            // Only operations that changed something are undone: one whose first step failed changed nothing (steps
+            // are atomic), and undoing it could remove what it found in place (create_table of an existing table).
+            List<Operation> changed = new ArrayList<>();
+            for (int i = 0; i < m.operations().size(); i++) {
+                int end = i + 1 < firstStep.size() ? firstStep.get(i + 1) : steps.size();
+                if (firstStep.get(i) < Math.min(end, stepsDone[0])) {
+                    changed.add(m.operations().get(i));
+                }
+            }
+            String undo = undoStart(m, ctx, changed);
             throw new PgRollException("failed to start migration \"" + m.name() + "\": " + e.getMessage()
                     + (undo == null ? "; changes rolled back" : "; the changes could not be rolled back (" + undo
                     + "): run start again to resume, or rollback"), e);
@@ -174,23 +186,24 @@ public final class MigrationEngine {
     }
 
     /**
-     * Runs steps from {@code done} on, recording each as done in the same transaction (a step that must run outside a
-     * transaction is recorded right after it, and is written to be safe to run again).
+     * Runs steps from {@code done[0]} on, recording each as done in the same transaction (a step that must run outside
+     * a transaction is recorded right after it, and is written to be safe to run again); {@code done[0]} follows.
      */
-    private void runJournaled(List<Step> steps, Journal journal, int done) {
-        for (int i = done; i < steps.size(); i++) {
+    private void runJournaled(List<Step> steps, Journal journal, int[] done) {
+        for (int i = done[0]; i < steps.size(); i++) {
             Step step = steps.get(i);
             if (step.transactional()) {
                 List<String> statements = new ArrayList<>(step.statements());
                 statements.add(journal.recordSteps(i + 1));
                 runner.execute(new Step(statements, true, step.onFailure()));
             } else {
-                if (i == done && done > 0 && step.onFailure() != null) {
+                if (i == done[0] && i > 0 && step.onFailure() != null) {
                     runner.execute(Step.outsideTransaction(step.onFailure(), null)); // what an interrupted try left
                 }
                 runner.execute(step);
                 runner.execute(Step.sql(journal.recordSteps(i + 1)));
             }
+            done[0] = i + 1;
             FaultPoints.reached("step");
         }
     }
@@ -202,13 +215,12 @@ public final class MigrationEngine {
         return byTable;
     }
 
-    /** Rolls back every operation (rollback steps are safe on any partial start); returns the error if that failed. */
-    private String undoStart(Migration m, PlanContext ctx) {
+    /** Rolls back the given operations (their rollback is safe on a partial start); returns the error if that failed. */
+    private String undoStart(Migration m, PlanContext ctx, List<Operation> changed) {
         try {
             runner.execute(Step.sql("DROP SCHEMA IF EXISTS " + Sql.ident(versionSchema(m)) + " CASCADE"));
-            List<Operation> ops = m.operations();
-            for (int i = ops.size() - 1; i >= 0; i--) {
-                ops.get(i).rollback(ctx);
+            for (int i = changed.size() - 1; i >= 0; i--) {
+                changed.get(i).rollback(ctx);
                 runner.execute(ctx.drainSteps());
             }
             state.deleteActive(schema(), m.name());
@@ -267,7 +279,7 @@ public final class MigrationEngine {
         } else {
             LOG.info("resuming the interrupted complete of {}", m.name());
         }
-        runJournaled(steps, journal, resuming ? entry.get().stepsDone() : 0);
+        runJournaled(steps, journal, new int[] {resuming ? entry.get().stepsDone() : 0});
         if (config.useVersionSchema() && m.operations().stream().anyMatch(RawSql.class::isInstance)) {
             createViews(Schema.fromJson(schema(), state.readSchema(schema())), versionSchema(m));
         }
