@@ -45,10 +45,10 @@ public record RenameTable(
      * The table that an operation naming {@code table} means, while its complete is planned. The virtual schema is
      * then the one at the end of the migration, where a rename_table later in the migration has already renamed it;
      * but completes run in order, so the renames of earlier operations are physical by now and those of later ones
-     * are not yet: the table the operation means is the one whose physical name is the name it used.
+     * are not yet: the table the operation means is the one whose physical name is the name it used. None when it
+     * was dropped later in the migration (a lookup by virtual name could then find another table of that name).
      */
     static Optional<Table> tableAtComplete(PlanContext ctx, String table) {
-        return ctx.schema().visibleTables().stream().filter(t -> t.physicalName().equals(table)).findFirst()
-                .or(() -> ctx.schema().table(table));
+        return ctx.schema().visibleTables().stream().filter(t -> t.physicalName().equals(table)).findFirst();
     }
 }

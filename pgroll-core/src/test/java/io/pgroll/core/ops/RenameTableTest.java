@@ -95,6 +95,35 @@ class RenameTableTest {
     }
 
     @Test
+    void renameDropAndReuseTheNameInOneMigration() {
+        h.startAndComplete("02_items", """
+                {"operations":[{"create_table":{"name":"items","columns":[
+                  {"name":"id","type":"integer","pk":true},{"name":"label","type":"text","nullable":true}]}}]}""");
+        String v3 = h.version("03_shuffle");
+        h.lifecycle("03_shuffle", """
+                {"operations":[
+                  {"rename_column":{"table":"users","from":"name","to":"nick"}},
+                  {"rename_table":{"from":"users","to":"people"}},
+                  {"drop_table":{"name":"people"}},
+                  {"rename_table":{"from":"items","to":"users"}}]}""",
+                db -> {
+                    db.exec(v3, "DELETE FROM users", "INSERT INTO users (id, label) VALUES (1, 'box')");
+                    db.assertFails("42P01", v3, "SELECT 1 FROM people");
+                },
+                db -> {
+                    assertEquals(List.of("id", "name"), db.columns("users"));
+                    assertEquals(List.of("id", "label"), db.columns("items"));
+                },
+                db -> {
+                    // the old users table is gone; the former items table took its name untouched
+                    assertEquals(List.of("id", "label"), db.columns("users"));
+                    assertFalse(db.relationExists("items"));
+                    assertFalse(db.relationExists("people"));
+                    assertEquals("box", db.scalar(v3, "SELECT label FROM users WHERE id = 1"));
+                });
+    }
+
+    @Test
     void operationsBeforeTheRenameStillApplyToTheTable() {
         String v2 = h.version("02_add_then_rename");
         h.lifecycle("02_add_then_rename", """
