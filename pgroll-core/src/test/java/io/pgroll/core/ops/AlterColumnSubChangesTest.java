@@ -195,6 +195,25 @@ class AlterColumnSubChangesTest {
                 });
     }
 
+    @Test
+    void uniqueWithoutUpOrDownCopiesTheColumnAsItIs() {
+        String v2 = h.version("02_unique_title");
+        h.lifecycle("02_unique_title", """
+                {"operations":[{"alter_column":{"table":"books","column":"title","unique":{"name":"books_title_unique"}}}]}""",
+                x -> {
+                    assertEquals(Arrays.asList("a", null, "c"), h.query(v2, "SELECT title FROM books ORDER BY id").stream()
+                            .map(r -> r.get(0)).toList());
+                    h.exec(v1, "INSERT INTO books (title) VALUES ('d')");
+                    assertEquals("d", h.scalar(v2, "SELECT title FROM books WHERE title = 'd'"));
+                    h.exec(v2, "UPDATE books SET title = 'e' WHERE title = 'd'");
+                    assertEquals("e", h.scalar(v1, "SELECT title FROM books WHERE title = 'e'"));
+                    h.exec(v1, "DELETE FROM books WHERE title = 'e'");
+                    h.assertFails("23505", v2, "INSERT INTO books (title) VALUES ('a')");
+                },
+                Harness.Check.NONE,
+                x -> assertEquals("u t f f {title}", db.constraint("books", "books_title_unique")));
+    }
+
     // ---- check ----------------------------------------------------------------------------------------------------
 
     @Test
@@ -413,6 +432,26 @@ class AlterColumnSubChangesTest {
                 x -> {
                     assertEquals("stars", db.comment("books", "rating"));
                     assertEquals("bigint", db.type("books", "rating"));
+                });
+    }
+
+    @Test
+    void commentRemovedTogetherWithATypeChange() {
+        h.lifecycle("02_title_varchar", """
+                {"operations":[{"alter_column":{"table":"books","column":"title","type":"varchar(20)","comment":null,
+                  "up":"CAST(title AS varchar(20))","down":"title"}}]}""",
+                x -> {
+                    assertNull(db.comment("books", "_pgroll_new_title"));
+                    // the default fits the new type, so the new version keeps it
+                    h.exec(h.version("02_title_varchar"), "INSERT INTO books (shelf) VALUES ('defaulted')");
+                    assertEquals("untitled", h.scalar(v1, "SELECT title FROM books WHERE shelf = 'defaulted'"));
+                    h.exec(v1, "DELETE FROM books WHERE shelf = 'defaulted'");
+                },
+                x -> assertEquals("the title", db.comment("books", "title")),
+                x -> {
+                    assertNull(db.comment("books", "title"));
+                    assertEquals("character varying(20)", db.type("books", "title"));
+                    assertEquals("'untitled'::text", db.defaultOf("books", "title"));
                 });
     }
 
