@@ -140,6 +140,22 @@ class RenameTableTest {
                 });
     }
 
+    @Test
+    void alterColumnThenRenameItsTable() {
+        String v2 = h.version("02_alter_then_rename");
+        h.lifecycle("02_alter_then_rename", """
+                {"operations":[
+                  {"alter_column":{"table":"users","column":"name","type":"varchar(40)","up":"name","down":"name"}},
+                  {"rename_table":{"from":"users","to":"customers"}}]}""",
+                db -> assertEquals(List.of("alice", "bob"), names(db, v2, "customers")),
+                db -> assertEquals(List.of("id", "name"), db.columns("users")),
+                db -> {
+                    assertEquals(List.of("id", "name"), db.columns("customers"));
+                    assertEquals("character varying(40)", db.scalar("public", "SELECT format_type(atttypid, atttypmod) "
+                            + "FROM pg_attribute WHERE attname = 'name' AND attrelid = " + db.regclass("customers")));
+                });
+    }
+
     private static List<String> names(Harness db, String version, String table) {
         return db.query(version, "SELECT name FROM " + table + " ORDER BY id").stream().map(r -> r.get(0)).toList();
     }
