@@ -163,6 +163,60 @@ class AlterColumnEdgeCasesTest {
                 });
     }
 
+    // ---- together with renames in the same migration --------------------------------------------------------------
+
+    /** Runs the migration through its life; the new version reads the converted rating under its final names. */
+    private void renameAndAlter(String name, String operations, String table, String column) {
+        String v1 = createBooks();
+        String v2 = h.version(name);
+        h.lifecycle(name, "{\"operations\":[" + operations + "]}",
+                x -> {
+                    assertEquals(List.of("1 stars", "2 stars", "3 stars"),
+                            column(v2, "SELECT " + column + " FROM " + table + " ORDER BY id"));
+                    h.exec(v1, "INSERT INTO books (title, rating) VALUES ('old', 4)");
+                    assertEquals("4 stars", h.scalar(v2, "SELECT " + column + " FROM " + table + " WHERE title = 'old'"));
+                    h.exec(v2, "INSERT INTO " + table + " (title, " + column + ") VALUES ('new', '5 stars')");
+                    assertEquals("5", h.scalar(v1, "SELECT rating FROM books WHERE title = 'new'"));
+                    h.exec(v1, "DELETE FROM books WHERE title IN ('old', 'new')");
+                },
+                x -> assertEquals(List.of("id", "title", "pages", "rating"), h.columns("books")),
+                x -> {
+                    assertEquals("text", db.type(table, column));
+                    assertEquals(List.of("1 stars", "2 stars", "3 stars"),
+                            column(v2, "SELECT " + column + " FROM " + table + " ORDER BY id"));
+                });
+    }
+
+    private static final String RATING_TO_TEXT = """
+            {"alter_column":{"table":"%s","column":"%s","type":"text",
+              "up":"%s || ' stars'","down":"CAST(split_part(%s, ' ', 1) AS integer)"}}""";
+
+    @Test
+    void renameTableThenAlterColumn() {
+        renameAndAlter("02_items", """
+                {"rename_table":{"from":"books","to":"items"}},""" + RATING_TO_TEXT.formatted("items", "rating", "rating",
+                "rating"), "items", "rating");
+    }
+
+    @Test
+    void alterColumnThenRenameTable() {
+        renameAndAlter("02_items", RATING_TO_TEXT.formatted("books", "rating", "rating", "rating") + """
+                ,{"rename_table":{"from":"books","to":"items"}}""", "items", "rating");
+    }
+
+    @Test
+    void renameColumnThenAlterColumn() {
+        renameAndAlter("02_stars", """
+                {"rename_column":{"table":"books","from":"rating","to":"stars"}},""" + RATING_TO_TEXT.formatted("books",
+                "stars", "stars", "stars"), "books", "stars");
+    }
+
+    @Test
+    void alterColumnThenRenameColumn() {
+        renameAndAlter("02_stars", RATING_TO_TEXT.formatted("books", "rating", "rating", "rating") + """
+                ,{"rename_column":{"table":"books","from":"rating","to":"stars"}}""", "books", "stars");
+    }
+
     // ---- keys -----------------------------------------------------------------------------------------------------
 
     @Test
