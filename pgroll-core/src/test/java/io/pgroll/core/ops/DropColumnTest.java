@@ -3,6 +3,7 @@ package io.pgroll.core.ops;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import io.pgroll.core.db.Sql;
 import io.pgroll.core.testing.Harness;
 import java.util.Arrays;
 import java.util.List;
@@ -121,6 +122,31 @@ class DropColumnTest {
                     // the column is dropped physically although its table has a new name by then
                     assertEquals(List.of("id", "name", "Legacy Code"), db.columns("people"));
                     db.assertFails("42703", v2, "SELECT email FROM people");
+                });
+    }
+
+    @Test
+    void quotedTableAndColumnNamesReachTheTriggerIntact() {
+        String t = Sql.ident("\"; drop table users; --");
+        h.startAndComplete("02_odd", """
+                {"operations":[{"create_table":{"name":"\\"; drop table users; --","columns":[
+                  {"name":"id","type":"serial","pk":true},
+                  {"name":"Full Name","type":"text","nullable":true},
+                  {"name":"it's","type":"text"}]}}]}""");
+        String v2 = h.version("02_odd");
+        String v3 = h.version("03_drop_odd");
+        h.lifecycle("03_drop_odd", """
+                {"operations":[{"drop_column":{"table":"\\"; drop table users; --","column":"it's",
+                  "down":"'<' || \\"Full Name\\" || '>'"}}]}""",
+                db -> {
+                    db.exec(v3, "DELETE FROM " + t, "INSERT INTO " + t + " (\"Full Name\") VALUES ('Ann O''Neil')");
+                    assertEquals("<Ann O'Neil>", db.scalar(v2, "SELECT \"it's\" FROM " + t));
+                    assertEquals("2", db.scalar(v2, "SELECT count(*) FROM users"));
+                },
+                db -> assertEquals(List.of("id", "Full Name", "it's"), db.columns("\"; drop table users; --")),
+                db -> {
+                    assertEquals(List.of("id", "Full Name"), db.columns("\"; drop table users; --"));
+                    assertEquals("2", db.scalar(v3, "SELECT count(*) FROM users"));
                 });
     }
 }
