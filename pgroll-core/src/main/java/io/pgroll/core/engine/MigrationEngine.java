@@ -142,9 +142,11 @@ public final class MigrationEngine {
         PlanContext ctx = new PlanContext(Schema.fromJson(schema(), baseJson), schema(), vs, catalog);
         List<Step> steps = new ArrayList<>();
         List<Integer> firstStep = new ArrayList<>();
+        List<Schema.NameSnapshot> names = new ArrayList<>();
         for (Operation op : m.operations()) {
             firstStep.add(steps.size());
             op.start(ctx);
+            names.add(ctx.schema().snapshotNames());
             steps.addAll(ctx.drainSteps());
         }
         int[] stepsDone = {resumeFrom == null ? 0 : resumeFrom.stepsDone()};
@@ -170,14 +172,14 @@ public final class MigrationEngine {
         } catch (RuntimeException e) {
             // Only operations that changed something are undone: one whose first step failed changed nothing (steps
             // are atomic), and undoing it could remove what it found in place (create_table of an existing table).
-            List<Operation> changed = new ArrayList<>();
+            List<Integer> changed = new ArrayList<>();
             for (int i = 0; i < m.operations().size(); i++) {
                 int end = i + 1 < firstStep.size() ? firstStep.get(i + 1) : steps.size();
                 if (firstStep.get(i) < Math.min(end, stepsDone[0])) {
-                    changed.add(m.operations().get(i));
+                    changed.add(i);
                 }
             }
-            String undo = undoStart(m, ctx, changed);
+            String undo = undoStart(m, new Replay(ctx, names), changed);
             throw new PgRollException("failed to start migration \"" + m.name() + "\": " + e.getMessage()
                     + (undo == null ? "; changes rolled back" : "; the changes could not be rolled back (" + undo
                     + "): run start again to resume, or rollback"), e);
@@ -216,12 +218,14 @@ public final class MigrationEngine {
     }
 
     /** Rolls back the given operations (their rollback is safe on a partial start); returns the error if that failed. */
-    private String undoStart(Migration m, PlanContext ctx, List<Operation> changed) {
+    private String undoStart(Migration m, Replay replay, List<Integer> changed) {
         try {
             runner.execute(Step.sql("DROP SCHEMA IF EXISTS " + Sql.ident(versionSchema(m)) + " CASCADE"));
             for (int i = changed.size() - 1; i >= 0; i--) {
-                changed.get(i).rollback(ctx);
-                runner.execute(ctx.drainSteps());
+                int op = changed.get(i);
+                replay.ctx().resolveNamesAs(replay.names().get(op));
+                m.operations().get(op).rollback(replay.ctx());
+                runner.execute(replay.ctx().drainSteps());
             }
             state.deleteActive(schema(), m.name());
             return null;
@@ -262,7 +266,8 @@ public final class MigrationEngine {
         }
         boolean resuming = entry.get().phase() == Journal.Phase.COMPLETING;
         Migration m = MigrationWriter.fromJson(active.name(), active.migrationJson());
-        PlanContext ctx = replayStart(m, active, catalog);
+        Replay replay = replayStart(m, active, catalog);
+        PlanContext ctx = replay.ctx();
         List<Step> steps = new ArrayList<>();
         // The previous version goes first, so that its views stop pinning what the operations drop. It is looked up
         // when the step runs, so that the step list is the same when an interrupted complete is resumed.
@@ -270,8 +275,9 @@ public final class MigrationEngine {
                 "previous_version") + "(" + Sql.literal(schema()) + ");\nBEGIN\n  IF previous IS NOT NULL THEN\n"
                 + "    EXECUTE format('DROP SCHEMA IF EXISTS %I CASCADE', " + Sql.literal(schema() + "_")
                 + " || previous);\n  END IF;\nEND;\n$pgroll$"));
-        for (Operation op : m.operations()) {
-            op.complete(ctx);
+        for (int i = 0; i < m.operations().size(); i++) {
+            ctx.resolveNamesAs(replay.names().get(i));
+            m.operations().get(i).complete(ctx);
             steps.addAll(ctx.drainSteps());
         }
         if (!resuming) {
@@ -296,12 +302,13 @@ public final class MigrationEngine {
                     + "interrupted) and can no longer be rolled back: run complete again to finish it");
         });
         Migration m = MigrationWriter.fromJson(active.name(), active.migrationJson());
-        PlanContext ctx = replayStart(m, active, Catalog.OFFLINE);
+        Replay replay = replayStart(m, active, Catalog.OFFLINE);
         runner.execute(Step.sql("DROP SCHEMA IF EXISTS " + Sql.ident(versionSchema(m)) + " CASCADE"));
         List<Operation> ops = m.operations();
         for (int i = ops.size() - 1; i >= 0; i--) {
-            ops.get(i).rollback(ctx);
-            runner.execute(ctx.drainSteps());
+            replay.ctx().resolveNamesAs(replay.names().get(i));
+            ops.get(i).rollback(replay.ctx());
+            runner.execute(replay.ctx().drainSteps());
         }
         state.deleteActive(schema(), m.name());
     }
@@ -316,7 +323,7 @@ public final class MigrationEngine {
      * schema as it was before the start (kept in the active row; for a migration started by the Go tool, the
      * previous migration's resulting schema).
      */
-    private PlanContext replayStart(Migration m, MigrationRecord active, Catalog planningCatalog) {
+    private Replay replayStart(Migration m, MigrationRecord active, Catalog planningCatalog) {
         String baseJson = active.resultingSchemaJson();
         if (isEmptyObject(baseJson)) {
             baseJson = active.parent() == null ? null
@@ -324,11 +331,17 @@ public final class MigrationEngine {
         }
         PlanContext ctx = new PlanContext(Schema.fromJson(schema(), baseJson), schema(), versionSchema(m),
                 planningCatalog);
+        List<Schema.NameSnapshot> names = new ArrayList<>();
         for (Operation op : m.operations()) {
             op.start(ctx);
+            names.add(ctx.schema().snapshotNames());
         }
         ctx.drainSteps();
-        return ctx;
+        return new Replay(ctx, names);
+    }
+
+    /** The virtual schema a start produced, with the names each operation saw right after its own start. */
+    private record Replay(PlanContext ctx, List<Schema.NameSnapshot> names) {
     }
 
     private static boolean isEmptyObject(String json) {

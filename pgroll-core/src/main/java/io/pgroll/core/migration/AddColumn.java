@@ -64,7 +64,7 @@ public record AddColumn(
 
     @Override
     public void start(PlanContext ctx) {
-        Table t = ctx.schema().table(table).orElseThrow();
+        Table t = ctx.table(table).orElseThrow();
         String hidden = Names.newColumn(column.name());
         String tableSql = ctx.qualified(t.physicalName());
         boolean constantDefault = constantDefault(ctx);
@@ -126,7 +126,7 @@ public record AddColumn(
 
     @Override
     public void complete(PlanContext ctx) {
-        Table t = ctx.schema().table(table).orElseThrow();
+        Table t = ctx.table(table).orElseThrow();
         String tableSql = ctx.qualified(t.physicalName());
         String name = Sql.ident(column.name());
         List<String> statements = new ArrayList<>();
@@ -157,7 +157,7 @@ public record AddColumn(
             ctx.sql("ALTER TABLE " + tableSql + " ADD CONSTRAINT " + Sql.ident(t.name() + "_" + column.name() + "_key")
                     + " UNIQUE USING INDEX " + Sql.ident(Names.uniqueIndex(column.name())));
         }
-        t.column(column.name()).ifPresent(c -> c.setPhysicalName(column.name()));
+        ctx.column(t, column.name()).ifPresent(c -> c.setPhysicalName(column.name()));
     }
 
     private String dropTriggerFunction(PlanContext ctx) {
@@ -167,7 +167,7 @@ public record AddColumn(
 
     @Override
     public void rollback(PlanContext ctx) {
-        ctx.schema().table(table).ifPresent(t -> {
+        ctx.table(table).ifPresent(t -> {
             ctx.sql("ALTER TABLE " + ctx.qualified(t.physicalName()) + " DROP COLUMN IF EXISTS "
                     + Sql.ident(Names.newColumn(column.name())), dropTriggerFunction(ctx));
             t.removeColumn(column.name());

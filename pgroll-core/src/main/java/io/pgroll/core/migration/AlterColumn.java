@@ -117,7 +117,7 @@ public record AlterColumn(
 
     @Override
     public void start(PlanContext ctx) {
-        Table t = ctx.schema().table(table).orElseThrow();
+        Table t = ctx.table(table).orElseThrow();
         io.pgroll.core.schema.Column col = t.column(column).orElseThrow();
         if (!needsCopy()) {
             if (changesDefault()) {
@@ -181,14 +181,14 @@ public record AlterColumn(
 
     @Override
     public void complete(PlanContext ctx) {
-        Table t = ctx.schema().table(table).orElseThrow();
+        Table t = ctx.table(table).orElseThrow();
         String tableSql = ctx.qualified(t.physicalName());
         if (!needsCopy()) {
             List<String> statements = new ArrayList<>();
             if (changesDefault()) {
                 statements.add("ALTER TABLE " + tableSql + " ALTER COLUMN " + Sql.ident(column)
                         + (defaultValue.isNull() ? " DROP DEFAULT" : " SET DEFAULT " + defaultValue.value()));
-                t.column(column).ifPresent(c -> c.setDefaultValue(defaultValue.value()));
+                ctx.column(t, column).ifPresent(c -> c.setDefaultValue(defaultValue.value()));
             }
             if (changesComment()) {
                 statements.add("COMMENT ON COLUMN " + tableSql + "." + Sql.ident(column) + " IS "
@@ -199,7 +199,7 @@ public record AlterColumn(
         }
         // An earlier change of the same column in this migration may already have swapped the copy in; this
         // change's own unique index still has to become a constraint.
-        if (Names.newColumn(column).equals(t.column(column).map(io.pgroll.core.schema.Column::physicalName).orElse(null))) {
+        if (Names.newColumn(column).equals(ctx.column(t, column).map(io.pgroll.core.schema.Column::physicalName).orElse(null))) {
             Duplication.complete(ctx, t, List.of(column), SyncTriggers.dropAll(ctx, table, List.of(column)));
         }
         if (unique != null) {
@@ -210,7 +210,7 @@ public record AlterColumn(
 
     @Override
     public void rollback(PlanContext ctx) {
-        ctx.schema().table(table).ifPresent(t -> {
+        ctx.table(table).ifPresent(t -> {
             if (needsCopy()) {
                 Duplication.rollback(ctx, t, List.of(column), SyncTriggers.dropAll(ctx, table, List.of(column)));
             }

@@ -32,7 +32,7 @@ final class ConstraintRemoval {
     }
 
     static void start(PlanContext ctx, String table, String name, Map<String, String> up, Map<String, String> down) {
-        Table t = ctx.schema().table(table).orElseThrow();
+        Table t = ctx.table(table).orElseThrow();
         List<String> columns = columns(t, name);
         Map<String, String> oldColumns = AddColumn.columnMap(t);
         Duplication.Copies copies = Duplication.start(ctx, t, columns, Map.of(), name, Set.of());
@@ -52,13 +52,13 @@ final class ConstraintRemoval {
     }
 
     static void complete(PlanContext ctx, String table, String name) {
-        Table t = ctx.schema().table(table).orElseThrow();
+        Table t = ctx.table(table).orElseThrow();
         List<String> columns = columns(t, name);
         Duplication.complete(ctx, t, columns, SyncTriggers.dropAll(ctx, table, columns));
     }
 
     static void rollback(PlanContext ctx, String table, String name) {
-        ctx.schema().table(table).ifPresent(t -> find(t, name).ifPresent(c -> Duplication.rollback(ctx, t,
+        ctx.table(table).ifPresent(t -> find(t, name).ifPresent(c -> Duplication.rollback(ctx, t,
                 c.columns(), SyncTriggers.dropAll(ctx, table, c.columns()))));
     }
 }

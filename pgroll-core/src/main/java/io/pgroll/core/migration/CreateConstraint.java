@@ -93,7 +93,7 @@ public record CreateConstraint(
 
     @Override
     public void start(PlanContext ctx) {
-        Table t = ctx.schema().table(table).orElseThrow();
+        Table t = ctx.table(table).orElseThrow();
         Map<String, String> oldColumns = AddColumn.columnMap(t);
         Duplication.Copies duplicated = Duplication.start(ctx, t, columnList(), Map.of(), null, Set.of());
         Map<String, String> newColumns = AddColumn.columnMap(t);
@@ -133,7 +133,7 @@ public record CreateConstraint(
                 t.checks().put(name, new Constraints.Check(name, columnList(), "CHECK (" + check + ")", noInherit));
             }
             case "foreign_key" -> {
-                Table target = ctx.schema().table(references.table()).orElseThrow();
+                Table target = ctx.table(references.table()).orElseThrow();
                 ctx.sql("ALTER TABLE " + tableSql + " ADD CONSTRAINT " + Sql.ident(name) + " FOREIGN KEY ("
                         + Sql.identList(copies) + ") REFERENCES " + ctx.qualified(target.physicalName()) + " ("
                         + Sql.identList(references.columns().stream()
@@ -164,7 +164,7 @@ public record CreateConstraint(
 
     @Override
     public void complete(PlanContext ctx) {
-        Table t = ctx.schema().table(table).orElseThrow();
+        Table t = ctx.table(table).orElseThrow();
         Duplication.complete(ctx, t, columnList(), SyncTriggers.dropAll(ctx, table, columnList()));
         String tableSql = ctx.qualified(t.physicalName());
         if (kind().equals("unique")) {
@@ -179,7 +179,7 @@ public record CreateConstraint(
 
     @Override
     public void rollback(PlanContext ctx) {
-        ctx.schema().table(table).ifPresent(t -> Duplication.rollback(ctx, t, columnList(),
+        ctx.table(table).ifPresent(t -> Duplication.rollback(ctx, t, columnList(),
                 SyncTriggers.dropAll(ctx, table, columnList())));
     }
 }

@@ -39,7 +39,7 @@ public record CreateIndex(
 
     @Override
     public void start(PlanContext ctx) {
-        Table t = ctx.schema().table(table).orElseThrow();
+        Table t = ctx.table(table).orElseThrow();
         List<String> elements = new ArrayList<>();
         for (IndexField field : columns) {
             StringBuilder e = new StringBuilder(Sql.ident(t.column(field.column()).orElseThrow().physicalName()));

@@ -263,10 +263,10 @@ public record CreateTable(
             case "foreign_key" -> {
                 TableForeignKeyReference ref = c.references();
                 String target = ref.table().equals(name) ? ctx.qualified(name)
-                        : ctx.qualified(ctx.schema().table(ref.table()).map(Table::physicalName).orElse(ref.table()));
+                        : ctx.qualified(ctx.table(ref.table()).map(Table::physicalName).orElse(ref.table()));
                 // referenced columns by their physical names: a rename_column earlier in the migration is not
                 // physical until complete
-                Table referenced = ref.table().equals(name) ? null : ctx.schema().table(ref.table()).orElse(null);
+                Table referenced = ref.table().equals(name) ? null : ctx.table(ref.table()).orElse(null);
                 List<String> refColumns = referenced == null ? ref.columns() : ref.columns().stream()
                         .map(col -> referenced.column(col).map(io.pgroll.core.schema.Column::physicalName).orElse(col))
                         .toList();

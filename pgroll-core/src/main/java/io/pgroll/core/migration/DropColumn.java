@@ -27,7 +27,7 @@ public record DropColumn(
 
     @Override
     public void start(PlanContext ctx) {
-        Table t = ctx.schema().table(table).orElseThrow();
+        Table t = ctx.table(table).orElseThrow();
         io.pgroll.core.schema.Column dropped = t.column(column).orElseThrow();
         dropped.setDeleted(true);
         if (down != null && !down.isBlank()) {

@@ -29,7 +29,7 @@ public record DropConstraint(
     }
 
     private String column(PlanContext ctx) {
-        return ConstraintRemoval.columns(ctx.schema().table(table).orElseThrow(), name).get(0);
+        return ConstraintRemoval.columns(ctx.table(table).orElseThrow(), name).get(0);
     }
 
     @Override

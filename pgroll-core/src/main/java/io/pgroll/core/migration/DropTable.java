@@ -31,7 +31,7 @@ public record DropTable(@JsonProperty("name") String name) implements Operation 
 
     @Override
     public void start(PlanContext ctx) {
-        ctx.schema().table(name).ifPresent(table -> {
+        ctx.table(name).ifPresent(table -> {
             // The deleted table keeps its physical name in the virtual schema: rollback renames the table back to it
             // (it differs from the virtual name when an earlier operation renamed the table).
             ctx.sql("ALTER TABLE " + ctx.qualified(table.physicalName()) + " RENAME TO "

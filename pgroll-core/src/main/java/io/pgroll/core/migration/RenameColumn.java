@@ -22,7 +22,7 @@ public record RenameColumn(
 
     @Override
     public void start(PlanContext ctx) {
-        ctx.schema().table(table).ifPresent(t -> t.renameColumn(from, to));
+        ctx.table(table).ifPresent(t -> t.renameColumn(from, to));
     }
 
     @Override
@@ -41,6 +41,6 @@ public record RenameColumn(
     public void rollback(PlanContext ctx) {
         // Nothing physical was changed. Undo the virtual rename for the rollbacks of earlier operations, which run
         // after this one.
-        ctx.schema().table(table).ifPresent(t -> t.renameColumn(to, from));
+        ctx.table(table).ifPresent(t -> t.renameColumn(to, from));
     }
 }

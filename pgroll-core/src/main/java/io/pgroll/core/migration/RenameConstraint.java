@@ -26,14 +26,14 @@ public record RenameConstraint(
             throw ctx.error("to", "constraint \"" + to + "\" already exists on table \"" + table + "\"");
         }
         if (t.uniques().containsKey(from) && (ctx.schema().tableWithIndex(to).isPresent()
-                || ctx.schema().table(to).isPresent())) {
+                || ctx.table(to).isPresent())) {
             throw ctx.error("to", "index \"" + to + "\" already exists");
         }
     }
 
     @Override
     public void start(PlanContext ctx) {
-        ctx.schema().table(table).ifPresent(t -> t.renameConstraint(from, to));
+        ctx.table(table).ifPresent(t -> t.renameConstraint(from, to));
     }
 
     @Override
@@ -45,6 +45,6 @@ public record RenameConstraint(
     @Override
     public void rollback(PlanContext ctx) {
         // Nothing physical was changed. Undo the virtual rename for the rollbacks of earlier operations.
-        ctx.schema().table(table).ifPresent(t -> t.renameConstraint(to, from));
+        ctx.table(table).ifPresent(t -> t.renameConstraint(to, from));
     }
 }

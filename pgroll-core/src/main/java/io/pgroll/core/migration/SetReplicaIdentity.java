@@ -40,7 +40,7 @@ public record SetReplicaIdentity(
 
     @Override
     public void start(PlanContext ctx) {
-        ctx.schema().table(table).ifPresent(t -> ctx.sql("ALTER TABLE " + ctx.qualified(t.physicalName())
+        ctx.table(table).ifPresent(t -> ctx.sql("ALTER TABLE " + ctx.qualified(t.physicalName())
                 + " REPLICA IDENTITY " + ("INDEX".equals(identityType())
                 ? "USING INDEX " + Sql.ident(identity.index()) : identityType())));
     }

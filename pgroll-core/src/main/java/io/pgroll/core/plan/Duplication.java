@@ -312,7 +312,7 @@ public final class Duplication {
         }
         for (String c : columns) {
             swap.add("ALTER TABLE " + table + " RENAME COLUMN " + Sql.ident(Names.newColumn(c)) + " TO " + Sql.ident(c));
-            Column col = t.column(c).orElseThrow();
+            Column col = ctx.column(t, c).orElseThrow();
             if (!col.nullable()) {
                 swap.add("ALTER TABLE " + table + " ALTER COLUMN " + Sql.ident(c) + " SET NOT NULL");
                 swap.add("ALTER TABLE " + table + " DROP CONSTRAINT IF EXISTS " + Sql.ident(Names.notNullCheck(c)));

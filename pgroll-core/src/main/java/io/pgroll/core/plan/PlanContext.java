@@ -1,9 +1,13 @@
 package io.pgroll.core.plan;
 
 import io.pgroll.core.db.Sql;
+import io.pgroll.core.schema.Column;
 import io.pgroll.core.schema.Schema;
+import io.pgroll.core.schema.Table;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * What an operation sees and produces while being planned for start, complete or rollback: the virtual schema
@@ -15,6 +19,7 @@ public final class PlanContext {
     private final String targetSchema;
     private final String versionSchema;
     private final Catalog catalog;
+    private Schema.NameSnapshot names;
     private final List<Step> steps = new ArrayList<>();
     private final List<TriggerSpec> triggers = new ArrayList<>();
 
@@ -27,6 +32,27 @@ public final class PlanContext {
 
     public Schema schema() {
         return schema;
+    }
+
+    /**
+     * Makes {@link #table} and {@link #column} resolve names as they were right after the current operation's
+     * start, for planning its complete or rollback when later operations of the migration renamed things.
+     */
+    public void resolveNamesAs(Schema.NameSnapshot snapshot) {
+        this.names = snapshot;
+    }
+
+    /** The table the current operation calls {@code name} (see {@link #resolveNamesAs}). */
+    public Optional<Table> table(String name) {
+        Table seen = names == null ? null : names.tables().get(name);
+        return seen != null ? Optional.of(seen) : schema.table(name);
+    }
+
+    /** The column of {@code table} the current operation calls {@code name} (see {@link #resolveNamesAs}). */
+    public Optional<Column> column(Table table, String name) {
+        Map<String, Column> seen = names == null ? null : names.columns().get(table);
+        Column c = seen == null ? null : seen.get(name);
+        return c != null && !c.deleted() ? Optional.of(c) : table.column(name);
     }
 
     public String targetSchema() {

@@ -33,6 +33,11 @@ public final class ValidationContext {
         return catalog;
     }
 
+    /** The visible table of this name, as earlier operations of the migration left the schema. */
+    public java.util.Optional<Table> table(String name) {
+        return schema.table(name);
+    }
+
     public MigrationFileException error(String field, String message) {
         return new MigrationFileException(file, field == null ? operationPath : operationPath + "." + field, message);
     }

@@ -76,6 +76,27 @@ public final class Schema {
         tables.putAll(reordered);
     }
 
+    /**
+     * The visible tables and columns by their current names. Operations of a migration refer to tables and columns
+     * by the names they have at that operation's place in the migration; a later rename changes the name but keeps
+     * the object, so a snapshot taken at that place still finds it.
+     */
+    public NameSnapshot snapshotNames() {
+        Map<String, Table> byName = new LinkedHashMap<>();
+        Map<Table, Map<String, Column>> columns = new java.util.IdentityHashMap<>();
+        for (Table t : visibleTables()) {
+            byName.put(t.name(), t);
+            Map<String, Column> cols = new LinkedHashMap<>();
+            t.allColumns().forEach(c -> cols.put(c.name(), c));
+            columns.put(t, cols);
+        }
+        return new NameSnapshot(byName, columns);
+    }
+
+    /** See {@link #snapshotNames()}. */
+    public record NameSnapshot(Map<String, Table> tables, Map<Table, Map<String, Column>> columns) {
+    }
+
     /** The visible table that owns an index of this name, if any. */
     public Optional<Table> tableWithIndex(String indexName) {
         return visibleTables().stream().filter(t -> t.indexes().containsKey(indexName)).findFirst();
