@@ -120,7 +120,7 @@ public final class Benchmark {
                   {"name":"value","type":"integer"},
                   {"name":"note","type":"text","nullable":true}]}}]}""".formatted(table));
         roll.complete();
-        sql(url, "INSERT INTO " + table + " (name, value, note) SELECT 'user_' || i, (i * 7919) % 1000003, "
+        sql(url, "INSERT INTO " + table + " (name, value, note) SELECT 'user_' || i, (i::bigint * 7919) % 1000003, "
                 + "CASE WHEN i % 10 = 0 THEN NULL ELSE 'note' END FROM generate_series(1, " + n + ") i",
                 "VACUUM ANALYZE " + table);
     }

@@ -98,36 +98,36 @@ final class Backfill {
         return rows.stream().filter(r -> r.get(0).equals(chosen)).map(r -> new KeyColumn(r.get(1), r.get(2))).toList();
     }
 
+    /**
+     * Key ranges: each batch finds the key {@code size} rows ahead of where the last one stopped (an index-only scan)
+     * and updates the rows in between. Keys are written into the SQL as literals so that every statement is planned
+     * for its actual range; a generic plan for "OFFSET $n" may sort the whole table.
+     */
     private long byKey(String table, String regclass, String update, List<KeyColumn> key, long total,
                        JsonNode cursor) {
         String cols = key.stream().map(k -> Sql.ident(k.name())).collect(Collectors.joining(", "));
         String rowKey = "(" + key.stream().map(k -> "r." + Sql.ident(k.name())).collect(Collectors.joining(", ")) + ")";
-        String bound = "(" + key.stream().map(k -> "CAST(? AS " + k.type() + ")").collect(Collectors.joining(", ")) + ")";
         String asText = key.stream().map(k -> Sql.ident(k.name()) + "::text").collect(Collectors.joining(", "));
-        String upperFirst = "SELECT " + asText + " FROM " + regclass + " ORDER BY " + cols + " OFFSET ? LIMIT 1";
-        String upperNext = "SELECT " + asText + " FROM " + regclass + " WHERE (" + cols + ") > " + bound
-                + " ORDER BY " + cols + " OFFSET ? LIMIT 1";
         BatchSizer sizer = new BatchSizer(options.batchSize());
         long done = 0;
-        Object[] lower = null;
+        List<String> lower = null;
         if (cursor != null && cursor.has("key")) {
-            List<String> saved = new java.util.ArrayList<>();
-            cursor.get("key").forEach(v -> saved.add(v.asText()));
-            lower = saved.toArray();
+            lower = new java.util.ArrayList<>();
+            for (JsonNode v : cursor.get("key")) {
+                lower.add(v.asText());
+            }
         }
         while (true) {
             long t0 = System.nanoTime();
-            int size = sizer.size();
-            List<List<String>> upperRow = lower == null ? runner.query(upperFirst, size - 1)
-                    : runner.query(upperNext, append(lower, size - 1));
-            Object[] upper = upperRow.isEmpty() ? null : upperRow.get(0).toArray();
-            String range = (lower == null ? "true" : rowKey + " > " + bound)
-                    + (upper == null ? "" : " AND " + rowKey + " <= " + bound);
-            Object[] params = lower == null ? (upper == null ? new Object[0] : upper)
-                    : (upper == null ? lower : concat(lower, upper));
+            List<List<String>> upperRow = runner.query("SELECT " + asText + " FROM " + regclass
+                    + (lower == null ? "" : " WHERE (" + cols + ") > " + literal(key, lower))
+                    + " ORDER BY " + cols + " OFFSET " + (sizer.size() - 1) + " LIMIT 1");
+            List<String> upper = upperRow.isEmpty() ? null : upperRow.get(0);
+            String range = (lower == null ? "true" : rowKey + " > " + literal(key, lower))
+                    + (upper == null ? "" : " AND " + rowKey + " <= " + literal(key, upper));
             String next = upper == null ? Journal.toJson(java.util.Map.of("done", true))
                     : Journal.toJson(java.util.Map.of("key", upper));
-            done += batch(update + range, table, next, params);
+            done += batch(update + range, table, next);
             options.progress().update(table, done, Math.max(done, total));
             if (upper == null) {
                 return done;
@@ -136,6 +136,15 @@ final class Backfill {
             sizer.record(System.nanoTime() - t0);
             pause();
         }
+    }
+
+    /** A key value as a row of typed literals. */
+    private static String literal(List<KeyColumn> key, List<String> values) {
+        List<String> parts = new java.util.ArrayList<>();
+        for (int i = 0; i < key.size(); i++) {
+            parts.add("CAST(" + Sql.literal(values.get(i)) + " AS " + key.get(i).type() + ")");
+        }
+        return "(" + String.join(", ", parts) + ")";
     }
 
     private long byPosition(String table, String regclass, String update, long total, JsonNode cursor) {
@@ -150,14 +159,14 @@ final class Backfill {
                 : (double) total / Math.max(1, Long.parseLong(sizes.get(0)));
         rowsPerPage = Math.max(1.0, rowsPerPage);
         BatchSizer sizer = new BatchSizer(options.batchSize());
-        String sql = update + "r.ctid >= CAST(? AS tid) AND r.ctid < CAST(? AS tid)";
         long done = 0;
         for (long page = cursor != null && cursor.has("page") ? cursor.get("page").asLong() : 0; page < pages; ) {
             long t0 = System.nanoTime();
             long span = Math.max(1, (long) (sizer.size() / rowsPerPage));
             String next = page + span >= pages ? Journal.toJson(java.util.Map.of("done", true))
                     : Journal.toJson(java.util.Map.of("page", page + span, "pages", pages));
-            done += batch(sql, table, next, "(" + page + ",0)", "(" + (page + span) + ",0)");
+            done += batch(update + "r.ctid >= " + Sql.literal("(" + page + ",0)") + "::tid AND r.ctid < "
+                    + Sql.literal("(" + (page + span) + ",0)") + "::tid", table, next);
             options.progress().update(table, done, Math.max(done, total));
             page += span;
             sizer.record(System.nanoTime() - t0);
@@ -167,23 +176,11 @@ final class Backfill {
     }
 
     /** Runs one batch and records the cursor after it in the same statement, so both happen or neither. */
-    private long batch(String update, String table, String cursorAfter, Object... params) {
+    private long batch(String update, String table, String cursorAfter) {
         long rows = Long.parseLong(runner.query("WITH u AS (" + update + " RETURNING 1), j AS ("
-                + journal.recordCursor(table, cursorAfter) + ") SELECT count(*) FROM u", params).get(0).get(0));
+                + journal.recordCursor(table, cursorAfter) + ") SELECT count(*) FROM u").get(0).get(0));
         FaultPoints.reached("backfill.batch");
         return rows;
-    }
-
-    private static Object[] append(Object[] values, Object last) {
-        Object[] out = java.util.Arrays.copyOf(values, values.length + 1);
-        out[values.length] = last;
-        return out;
-    }
-
-    private static Object[] concat(Object[] a, Object[] b) {
-        Object[] out = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
     }
 
     private void pause() {
