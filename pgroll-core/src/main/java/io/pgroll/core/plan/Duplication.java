@@ -252,11 +252,15 @@ public final class Duplication {
      */
     private static String addForeignKeyLike(String table, String name, String definition, String originalTable,
                                             String original) {
-        String deferral = "COALESCE((SELECT CASE WHEN condeferrable THEN ' DEFERRABLE INITIALLY ' || CASE WHEN condeferred "
-                + "THEN 'DEFERRED' ELSE 'IMMEDIATE' END END FROM pg_constraint WHERE conrelid = "
-                + Sql.literal(originalTable) + "::regclass AND conname = " + Sql.literal(original) + "), '')";
         return "EXECUTE " + Sql.literal("ALTER TABLE " + table + " ADD CONSTRAINT " + Sql.ident(name) + " " + definition)
-                + " || " + deferral + " || ' NOT VALID'";
+                + " || " + deferral(originalTable, original) + " || ' NOT VALID'";
+    }
+
+    /** SQL for the constraint's {@code DEFERRABLE INITIALLY ...} clause as the catalog has it; empty if not deferrable. */
+    private static String deferral(String table, String constraint) {
+        return "COALESCE((SELECT CASE WHEN condeferrable THEN ' DEFERRABLE INITIALLY ' || CASE WHEN condeferred "
+                + "THEN 'DEFERRED' ELSE 'IMMEDIATE' END END FROM pg_constraint WHERE conrelid = "
+                + Sql.literal(table) + "::regclass AND conname = " + Sql.literal(constraint) + "), '')";
     }
 
     private static String dropIndex(PlanContext ctx, String name) {
@@ -307,6 +311,18 @@ public final class Duplication {
         for (Inbound in : inbound) {
             swap.add("ALTER TABLE " + in.table() + " DROP CONSTRAINT IF EXISTS " + Sql.ident(in.fk().name()));
         }
+        // Dropping the originals drops their unique constraints, and a constraint cannot be made deferrable after it
+        // was added: each one's deferrability is kept in a transaction-local setting for its re-creation below.
+        List<Constraints.Named> copied = copiedObjects(t, columns);
+        Map<String, String> deferralSetting = new LinkedHashMap<>();
+        for (Constraints.Named object : copied) {
+            if (object instanceof Constraints.Unique) {
+                String setting = "pgroll.unique_deferral_" + deferralSetting.size();
+                deferralSetting.put(object.name(), setting);
+                swap.add("SELECT set_config(" + Sql.literal(setting) + ", " + deferral(table,
+                        object.name().substring(COPY_PREFIX.length())) + ", true)");
+            }
+        }
         for (String c : columns) {
             swap.add("ALTER TABLE " + table + " DROP COLUMN IF EXISTS " + Sql.ident(c));
         }
@@ -320,16 +336,17 @@ public final class Duplication {
             col.setPhysicalName(c);
         }
         List<String> pk = t.primaryKey();
-        for (Constraints.Named copied : copiedObjects(t, columns)) {
-            String original = copied.name().substring(COPY_PREFIX.length());
-            if (copied instanceof Constraints.Check || copied instanceof Constraints.ForeignKey) {
-                swap.add(renameConstraintIfExists(table, copied.name(), original));
-            } else if (copied instanceof Constraints.Unique) {
-                swap.add("ALTER INDEX IF EXISTS " + Sql.qualified(ctx.targetSchema(), copied.name()) + " RENAME TO "
+        for (Constraints.Named object : copied) {
+            String original = object.name().substring(COPY_PREFIX.length());
+            if (object instanceof Constraints.Check || object instanceof Constraints.ForeignKey) {
+                swap.add(renameConstraintIfExists(table, object.name(), original));
+            } else if (object instanceof Constraints.Unique) {
+                swap.add("ALTER INDEX IF EXISTS " + Sql.qualified(ctx.targetSchema(), object.name()) + " RENAME TO "
                         + Sql.ident(original));
-                swap.add("ALTER TABLE " + table + " ADD CONSTRAINT " + Sql.ident(original) + " UNIQUE USING INDEX "
-                        + Sql.ident(original));
-            } else if (copied instanceof Constraints.Index index) {
+                swap.add(doBlock("BEGIN\n  EXECUTE " + Sql.literal("ALTER TABLE " + table + " ADD CONSTRAINT "
+                        + Sql.ident(original) + " UNIQUE USING INDEX " + Sql.ident(original)) + " || current_setting("
+                        + Sql.literal(deferralSetting.get(object.name())) + ");\nEND;"));
+            } else if (object instanceof Constraints.Index index) {
                 swap.add("ALTER INDEX IF EXISTS " + Sql.qualified(ctx.targetSchema(), index.name()) + " RENAME TO "
                         + Sql.ident(original));
                 if (index.unique() && index.columns().equals(pk) && isPrimaryKeyIndex(t, original)) {

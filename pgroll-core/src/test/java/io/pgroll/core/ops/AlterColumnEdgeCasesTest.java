@@ -292,6 +292,30 @@ class AlterColumnEdgeCasesTest {
     }
 
     @Test
+    void deferrableUniqueConstraintStaysDeferrableWhenItsColumnIsCopied() {
+        h.startAndComplete("01_slots", """
+                {"operations":[{"create_table":{"name":"slots","columns":[{"name":"id","type":"serial","pk":true},
+                  {"name":"position","type":"integer"}],
+                  "constraints":[{"name":"slots_position_key","type":"unique","columns":["position"],
+                    "deferrable":true,"initially_deferred":true}]}}]}""");
+        h.exec(h.version("01_slots"), "INSERT INTO slots (position) VALUES (1), (2)");
+        assertEquals("u t t t {position}", db.constraint("slots", "slots_position_key"));
+        String v2 = h.version("02_bigint");
+        h.lifecycle("02_bigint", """
+                {"operations":[{"alter_column":{"table":"slots","column":"position","type":"bigint",
+                  "up":"position","down":"position"}}]}""",
+                Harness.Check.NONE,
+                x -> assertEquals("u t t t {position}", db.constraint("slots", "slots_position_key")),
+                x -> {
+                    assertEquals("u t t t {position}", db.constraint("slots", "slots_position_key"));
+                    // swapping two positions passes only if uniqueness is checked at commit
+                    h.exec(v2, "DO $$ BEGIN UPDATE slots SET position = 2 WHERE id = 1; "
+                            + "UPDATE slots SET position = 1 WHERE id = 2; END $$");
+                    h.assertFails("23505", v2, "UPDATE slots SET position = 1");
+                });
+    }
+
+    @Test
     void tableWithoutPrimaryKeyIsBackfilledByItsUniqueNotNullColumn() {
         h.startAndComplete("01_codes", """
                 {"operations":[{"create_table":{"name":"codes","columns":[
