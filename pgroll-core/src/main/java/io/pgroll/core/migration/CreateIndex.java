@@ -72,6 +72,9 @@ public record CreateIndex(
         if (predicate != null && !predicate.isBlank()) {
             sql.append(" WHERE ").append(physicalPredicate(t));
         }
+        // Cleaning up after a failed build drops the index by its name, so a name already taken by a relation the
+        // virtual schema does not know (--skip-validation, an index of a materialized view) must fail before it.
+        ctx.sql(nameIsFree(ctx));
         ctx.outsideTransaction(sql.toString(), dropStatement(ctx));
         t.indexes().put(name, new Constraints.Index(name, unique, false,
                 columns.stream().map(IndexField::column).toList(), predicate, method, null));
@@ -86,6 +89,17 @@ public record CreateIndex(
             }
         }
         return physical;
+    }
+
+    private String nameIsFree(PlanContext ctx) {
+        String body = "BEGIN IF to_regclass(" + Sql.literal(Sql.qualified(ctx.targetSchema(), name)) + ") IS NOT NULL "
+                + "THEN RAISE EXCEPTION 'relation \"%\" already exists', " + Sql.literal(name)
+                + " USING ERRCODE = 'duplicate_table'; END IF; END";
+        String tag = "$pgroll$";
+        for (int i = 0; body.contains(tag); i++) {
+            tag = "$pgroll" + i + "$";
+        }
+        return "DO " + tag + " " + body + " " + tag;
     }
 
     private String dropStatement(PlanContext ctx) {

@@ -2,8 +2,12 @@ package io.pgroll.core.ops;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pgroll.core.PgRollException;
+import io.pgroll.core.StartOptions;
+import io.pgroll.core.Status;
 import io.pgroll.core.db.Sql;
 import io.pgroll.core.testing.Harness;
 import java.util.List;
@@ -150,5 +154,19 @@ class CreateIndexTest {
                     db.assertFails("23505", v2, "INSERT INTO users (name, handle) VALUES ('x', 'alice')");
                     db.exec(v2, "INSERT INTO users (name, handle) VALUES ('x', 'bob')");
                 });
+    }
+
+    @Test
+    void aStartThatFailsOnATakenIndexNameLeavesTheExistingIndex() {
+        h.startAndComplete("02_index", """
+                {"operations":[{"create_index":{"name":"users_name_idx","table":"users","columns":[{"column":"name"}]}}]}""");
+        // with --skip-validation nothing stops the name clash; the index in the way is not the migration's to drop
+        StartOptions skipValidation = new StartOptions(true, StartOptions.DEFAULT_BATCH_SIZE, null, null);
+        assertThrows(PgRollException.class, () -> h.roll.start(Harness.migration("03_clash", """
+                {"operations":[{"create_index":{"name":"users_name_idx","table":"users","columns":[{"column":"email"}]}}]}"""),
+                skipValidation));
+        assertTrue(h.relationExists("users_name_idx"), "the existing index must survive");
+        assertTrue(indexDef(h, "users_name_idx").endsWith("(name)"));
+        assertEquals(Status.COMPLETE, h.roll.status().status());
     }
 }
