@@ -77,6 +77,16 @@ class RawSqlTest {
     }
 
     @Test
+    void upAndDownMayHoldStatementsThatRefuseATransaction() {
+        h.lifecycle("02_concurrently", """
+                {"operations":[{"sql":{"up":"CREATE INDEX CONCURRENTLY users_name_idx ON users (name)",
+                  "down":"DROP INDEX CONCURRENTLY IF EXISTS users_name_idx"}}]}""",
+                db -> assertTrue(db.relationExists("users_name_idx")),
+                db -> assertFalse(db.relationExists("users_name_idx")),
+                db -> assertTrue(db.relationExists("users_name_idx")));
+    }
+
+    @Test
     void onCompleteRunsOnlyAtCompleteAndTheViewsThenShowItsEffect() {
         String v2 = h.version("02_on_complete");
         h.lifecycle("02_on_complete", """
