@@ -107,7 +107,9 @@ final class Backfill {
                        JsonNode cursor) {
         String cols = key.stream().map(k -> Sql.ident(k.name())).collect(Collectors.joining(", "));
         String rowKey = "(" + key.stream().map(k -> "r." + Sql.ident(k.name())).collect(Collectors.joining(", ")) + ")";
-        String asText = key.stream().map(k -> Sql.ident(k.name()) + "::text").collect(Collectors.joining(", "));
+        // aliased, so that ORDER BY sorts by the key itself and not by its text form (an output column of that name)
+        String asText = java.util.stream.IntStream.range(0, key.size())
+                .mapToObj(i -> Sql.ident(key.get(i).name()) + "::text AS __pgroll_k" + i).collect(Collectors.joining(", "));
         BatchSizer sizer = new BatchSizer(options.batchSize());
         long done = 0;
         List<String> lower = null;
@@ -117,14 +119,19 @@ final class Backfill {
                 lower.add(v.asText());
             }
         }
+        // Rows inserted after this point are converted by the triggers; the last batch stops at the key that was last now.
+        List<List<String>> lastRow = runner.query("SELECT " + asText + " FROM " + regclass + " ORDER BY "
+                + key.stream().map(k -> Sql.ident(k.name()) + " DESC").collect(Collectors.joining(", ")) + " LIMIT 1");
+        List<String> last = lastRow.isEmpty() ? null : lastRow.get(0);
         while (true) {
             long t0 = System.nanoTime();
             List<List<String>> upperRow = runner.query("SELECT " + asText + " FROM " + regclass
                     + (lower == null ? "" : " WHERE (" + cols + ") > " + literal(key, lower))
                     + " ORDER BY " + cols + " OFFSET " + (sizer.size() - 1) + " LIMIT 1");
             List<String> upper = upperRow.isEmpty() ? null : upperRow.get(0);
+            List<String> until = upper != null ? upper : last;
             String range = (lower == null ? "true" : rowKey + " > " + literal(key, lower))
-                    + (upper == null ? "" : " AND " + rowKey + " <= " + literal(key, upper));
+                    + (until == null ? "" : " AND " + rowKey + " <= " + literal(key, until));
             String next = upper == null ? Journal.toJson(java.util.Map.of("done", true))
                     : Journal.toJson(java.util.Map.of("key", upper));
             done += batch(update + range, table, next);

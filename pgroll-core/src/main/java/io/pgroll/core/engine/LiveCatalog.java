@@ -1,7 +1,9 @@
 package io.pgroll.core.engine;
 
 import io.pgroll.core.PgRollException;
+import io.pgroll.core.db.Sql;
 import io.pgroll.core.plan.Catalog;
+import io.pgroll.core.schema.Constraints;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -25,6 +27,32 @@ final class LiveCatalog implements Catalog {
     @Override
     public boolean isConstantDefault(String type, String defaultExpression) {
         return constantDefaults.computeIfAbsent(type + "\u0000" + defaultExpression, k -> probe(type, defaultExpression));
+    }
+
+    @Override
+    public java.util.List<Constraints.Index> expressionIndexes(String schema, String table) {
+        String sql = """
+                SELECT c.relname, i.indisunique, pg_get_indexdef(i.indexrelid),
+                       ARRAY(SELECT a.attname FROM pg_depend d
+                             JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+                             WHERE d.classid = 'pg_class'::regclass AND d.objid = i.indexrelid
+                               AND d.refobjid = i.indrelid AND d.refobjsubid > 0 ORDER BY a.attnum)
+                FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+                WHERE i.indrelid = to_regclass(?) AND i.indexprs IS NOT NULL""";
+        java.util.List<Constraints.Index> out = new java.util.ArrayList<>();
+        try (java.sql.PreparedStatement ps = connection.prepareStatement(sql)) {
+            ps.setString(1, Sql.qualified(schema, table));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String[] columns = (String[]) rs.getArray(4).getArray();
+                    out.add(new Constraints.Index(rs.getString(1), rs.getBoolean(2), false, java.util.List.of(columns),
+                            null, null, rs.getString(3)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new PgRollException("could not read the indexes of " + table + ": " + e.getMessage(), e);
+        }
+        return out;
     }
 
     private boolean probe(String type, String defaultExpression) {

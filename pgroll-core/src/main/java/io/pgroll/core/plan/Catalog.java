@@ -9,6 +9,14 @@ public interface Catalog {
      */
     boolean isConstantDefault(String type, String defaultExpression);
 
+    /**
+     * Indexes of a table whose keys include expressions, which the state schema's read_schema() leaves out, with the
+     * columns they depend on. Column copies need them to carry such indexes over.
+     */
+    default java.util.List<io.pgroll.core.schema.Constraints.Index> expressionIndexes(String schema, String table) {
+        return java.util.List.of();
+    }
+
     /** For planning without a database (printing a plan, replaying a rollback): assume the cheap path. */
     Catalog OFFLINE = (type, expression) -> true;
 }

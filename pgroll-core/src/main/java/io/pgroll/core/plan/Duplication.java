@@ -189,6 +189,9 @@ public final class Duplication {
                         fk.referencedColumns(), fk.matchType(), fk.onDelete(), fk.onUpdate()));
             }
         }
+        for (Constraints.Index index : ctx.catalog().expressionIndexes(ctx.targetSchema(), t.physicalName())) {
+            t.indexes().putIfAbsent(index.name(), index);
+        }
         for (Constraints.Index index : List.copyOf(t.indexes().values())) {
             if (index.name().startsWith(Names.PREFIX) || index.name().equals(excluded)
                     || t.uniques().containsKey(index.name()) || t.excludes().containsKey(index.name())
