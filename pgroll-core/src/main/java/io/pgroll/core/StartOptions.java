@@ -13,7 +13,7 @@ import java.time.Duration;
  */
 public record StartOptions(boolean skipValidation, int batchSize, Duration batchDelay, BackfillProgress progress) {
 
-    /** Batches start at 1000 rows and adapt to take about a quarter of a second each. */
+    /** Batches start at 5000 rows and adapt to take about 0.4 s each. */
     public static final int AUTO_BATCH_SIZE = 0;
     public static final int DEFAULT_BATCH_SIZE = AUTO_BATCH_SIZE;
 

@@ -22,8 +22,8 @@ import java.util.stream.Collectors;
  * run near bulk speed, short enough that a client waiting on a row lock of the batch is not held up for long.
  */
 final class Backfill {
-    static final long TARGET_BATCH_MILLIS = 250;
-    private static final int FIRST_ADAPTIVE_BATCH = 1000;
+    static final long TARGET_BATCH_MILLIS = 400;
+    private static final int FIRST_ADAPTIVE_BATCH = 5000;
     private static final int MIN_BATCH = 100;
     private static final int MAX_BATCH = 200_000;
 
@@ -221,7 +221,7 @@ final class Backfill {
                 return;
             }
             double ratio = (double) (TARGET_BATCH_MILLIS * 1_000_000) / Math.max(1, elapsedNanos);
-            double factor = Math.max(0.5, Math.min(2.0, ratio));
+            double factor = Math.max(0.5, Math.min(4.0, ratio));
             size = (int) Math.max(MIN_BATCH, Math.min(MAX_BATCH, size * factor));
         }
     }
