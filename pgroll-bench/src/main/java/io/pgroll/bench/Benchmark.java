@@ -26,7 +26,8 @@ import java.util.Locale;
  * saves them under bench/results/.
  *
  * <p>Arguments: {@code --sizes 100000,1000000,10000000} (backfill table sizes), {@code --rows 1000000} (table size
- * of the write and client-impact runs), {@code --out bench/results}, {@code --skip-impact}.
+ * of the write and client-impact runs), {@code --out bench/results}, {@code --skip-backfill}, {@code --skip-writes},
+ * {@code --skip-impact}.
  */
 public final class Benchmark {
 
@@ -43,12 +44,16 @@ public final class Benchmark {
         long rows = 1_000_000L;
         Path out = Path.of("bench/results");
         boolean impact = true;
+        boolean backfill = true;
+        boolean writes = true;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--sizes" -> sizes = Arrays.stream(args[++i].split(",")).map(String::trim).map(Long::parseLong).toList();
                 case "--rows" -> rows = Long.parseLong(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
                 case "--skip-impact" -> impact = false;
+                case "--skip-backfill" -> backfill = false;
+                case "--skip-writes" -> writes = false;
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -61,8 +66,12 @@ public final class Benchmark {
                 .start()) {
             Benchmark b = new Benchmark(server);
             b.header(sizes, rows);
-            b.backfill(sizes);
-            b.writes(rows);
+            if (backfill) {
+                b.backfill(sizes);
+            }
+            if (writes) {
+                b.writes(rows);
+            }
             if (impact) {
                 new ClientImpact(b, rows).run();
             }
@@ -120,6 +129,16 @@ public final class Benchmark {
                   {"name":"value","type":"integer"},
                   {"name":"note","type":"text","nullable":true}]}}]}""".formatted(table));
         roll.complete();
+        fill(url, table, n);
+    }
+
+    /** The same table as a classic migration tool would have it: created by plain SQL, no version views. */
+    static void plainUsersTable(String url, long n) throws SQLException {
+        sql(url, "CREATE TABLE users (id bigserial PRIMARY KEY, name text, value integer NOT NULL, note text)");
+        fill(url, "users", n);
+    }
+
+    private static void fill(String url, String table, long n) throws SQLException {
         sql(url, "INSERT INTO " + table + " (name, value, note) SELECT 'user_' || i, (i::bigint * 7919) % 1000003, "
                 + "CASE WHEN i % 10 = 0 THEN NULL ELSE 'note' END FROM generate_series(1, " + n + ") i",
                 "VACUUM ANALYZE " + table);

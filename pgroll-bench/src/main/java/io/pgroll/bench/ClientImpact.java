@@ -84,9 +84,7 @@ final class ClientImpact {
                 bench.println(row(s.name(), "pgroll (start + complete)", ours));
             }
             String url2 = bench.newDatabase();
-            try (PgRoll roll = Benchmark.roll(url2)) {
-                Benchmark.usersTable(roll, url2, "users", rows);
-            }
+            Benchmark.plainUsersTable(url2, rows);
             Result classic = measure(url2, () -> Benchmark.sql(url2, s.classic().split("; ")));
             bench.println(row(s.name(), "plain ALTER TABLE", classic));
         }
@@ -119,10 +117,14 @@ final class ClientImpact {
         for (Client c : clients) {
             c.record = true;
         }
-        change.run();
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        Thread.sleep(500);
-        running.set(false);
+        double seconds;
+        try {
+            change.run();
+            seconds = (System.nanoTime() - t0) / 1e9;
+            Thread.sleep(500);
+        } finally {
+            running.set(false);
+        }
         long[] all = new long[0];
         long failed = 0;
         for (Client c : clients) {
