@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pgroll.core.PgRoll;
-import io.pgroll.core.PgRollConfig;
 import io.pgroll.core.testing.TestPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,7 +15,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,24 +37,10 @@ class EndToEndTest {
     @BeforeEach
     void freshDatabase() throws SQLException {
         jdbcUrl = TestPostgres.newDatabase();
-        Assumptions.assumeTrue(engineAvailable(jdbcUrl), "the migration engine is not implemented yet");
         if (!SCHEMA.equals("public")) {
             execute(jdbcUrl, "create schema \"" + SCHEMA + "\"");
         }
         cli = new Cli(dir).env("PGROLL_PG_URL", jdbcUrl).env("PGROLL_SCHEMA", SCHEMA);
-    }
-
-    /** False while PgRoll's methods still throw "engine under construction". */
-    static boolean engineAvailable(String url) {
-        try (PgRoll pgroll = PgRoll.open(PgRollConfig.of(url))) {
-            pgroll.isInitialized();
-            return true;
-        } catch (IllegalStateException e) {
-            if ("engine under construction".equals(e.getMessage())) {
-                return false;
-            }
-            throw e;
-        }
     }
 
     private static Path example(String prefix) {
