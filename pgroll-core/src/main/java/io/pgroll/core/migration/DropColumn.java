@@ -39,7 +39,7 @@ public record DropColumn(
     @Override
     public void complete(PlanContext ctx) {
         // The table may have been renamed later in the migration; if it was dropped, only the function is left to do.
-        RenameTable.tableAtComplete(ctx, table).ifPresent(t -> t.allColumns().stream()
+        ctx.table(table).ifPresent(t -> t.allColumns().stream()
                 .filter(c -> c.name().equals(column) && c.deleted()).findFirst().ifPresent(c -> {
                     ctx.sql("ALTER TABLE " + ctx.qualified(t.physicalName()) + " DROP COLUMN IF EXISTS "
                             + Sql.ident(c.physicalName()));

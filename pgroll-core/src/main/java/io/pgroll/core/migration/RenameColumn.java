@@ -30,7 +30,7 @@ public record RenameColumn(
         // Completes run in order, so the column this operation renamed is physically called "from" by now: a column
         // added or copied (alter_column) earlier in the migration has been given its name, one copied later has not
         // replaced it yet. Virtual columns backed by it follow; a later copy keeps its hidden name for its own swap.
-        RenameTable.tableAtComplete(ctx, table).ifPresent(t -> {
+        ctx.table(table).ifPresent(t -> {
             ctx.sql("ALTER TABLE " + ctx.qualified(t.physicalName()) + " RENAME COLUMN " + Sql.ident(from) + " TO "
                     + Sql.ident(to));
             t.allColumns().stream().filter(c -> c.physicalName().equals(from)).forEach(c -> c.setPhysicalName(to));
@@ -39,8 +39,6 @@ public record RenameColumn(
 
     @Override
     public void rollback(PlanContext ctx) {
-        // Nothing physical was changed. Undo the virtual rename for the rollbacks of earlier operations, which run
-        // after this one.
-        ctx.table(table).ifPresent(t -> t.renameColumn(to, from));
+        // nothing physical was changed; earlier operations' rollbacks find their columns by the names they saw
     }
 }

@@ -38,7 +38,7 @@ public record RenameConstraint(
 
     @Override
     public void complete(PlanContext ctx) {
-        RenameTable.tableAtComplete(ctx, table).ifPresent(t -> ctx.sql("ALTER TABLE " + ctx.qualified(t.physicalName())
+        ctx.table(table).ifPresent(t -> ctx.sql("ALTER TABLE " + ctx.qualified(t.physicalName())
                 + " RENAME CONSTRAINT " + Sql.ident(from) + " TO " + Sql.ident(to)));
     }
 

@@ -45,6 +45,9 @@ public final class PlanContext {
     /** The table the current operation calls {@code name} (see {@link #resolveNamesAs}). */
     public Optional<Table> table(String name) {
         Table seen = names == null ? null : names.tables().get(name);
+        if (seen != null && seen.deleted()) {
+            return Optional.empty(); // dropped later in the migration: nothing left to change on it
+        }
         return seen != null ? Optional.of(seen) : schema.table(name);
     }
 
