@@ -8,15 +8,27 @@ import io.pgroll.core.db.StatementRunner;
 import io.pgroll.core.plan.Step;
 import io.pgroll.core.plan.TriggerSpec;
 import io.pgroll.core.plan.Triggers;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Fills the new columns of existing rows: each batch is one UPDATE that computes the {@code up} expressions itself
- * (the sync triggers stand aside for this session), so a row costs what a plain bulk UPDATE costs. Each batch is its
- * own transaction: no lock outlives a batch. Rows are walked by primary key (or a unique NOT NULL key) in key ranges,
- * else by physical position up to the table's size at the start; rows written concurrently are converted by the
- * triggers, and a concurrent update of a row in a batch is seen by the batch's UPDATE, which re-reads the row.
+ * (the sync triggers, if already installed, stand aside for this session), so a row costs what a plain bulk UPDATE
+ * costs. Each batch is its own transaction: no lock outlives a batch. Rows are walked by primary key (or a unique NOT
+ * NULL key) in key ranges, else by physical position up to the table's size at the start; a concurrent update of a
+ * row in a batch is seen by the batch's UPDATE, which re-reads the row.
+ *
+ * <p>When the backfill runs before the triggers exist (see {@link io.pgroll.core.plan.StartSchedule}), rows that
+ * clients write meanwhile keep stale new columns; {@link #catchUp} rewrites them once the triggers are in place. They
+ * are told apart by their transaction id: the backfill notes the oldest transaction running when it began and the
+ * transaction of every batch, and a row written by any other transaction not older than that one is rewritten.
  *
  * <p>With no fixed batch size, batches grow or shrink to take about {@link #TARGET_BATCH_MILLIS}: long enough to
  * run near bulk speed, short enough that a client waiting on a row lock of the batch is not held up for long.
@@ -26,11 +38,15 @@ final class Backfill {
     private static final int FIRST_ADAPTIVE_BATCH = 5000;
     private static final int MIN_BATCH = 100;
     private static final int MAX_BATCH = 200_000;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger LOG = LoggerFactory.getLogger(Backfill.class);
 
     private final StatementRunner runner;
     private final String schema;
     private final StartOptions options;
     private final Journal journal;
+    /** Per table, the cursor as last saved in the journal (see {@link Cursor}). */
+    private final Map<String, Cursor> cursors = new HashMap<>();
 
     Backfill(StatementRunner runner, String schema, StartOptions options, Journal journal) {
         this.runner = runner;
@@ -40,26 +56,99 @@ final class Backfill {
     }
 
     /**
-     * Backfills one table with the up triggers that fire on it, from {@code cursor} (where an interrupted run
-     * stopped; null to start from the beginning); returns the number of rows rewritten.
+     * Where a table's backfill stands, saved in the journal with every batch: {@code since} (the oldest transaction
+     * running when the backfill began), {@code xids} (the batches' transactions), {@code at} (the next key or page,
+     * absent when done, with {@code done: true}), and {@code catchUp} (the same for the catch-up pass).
      */
-    long run(String table, List<TriggerSpec> ups, JsonNode cursor) {
-        if (cursor != null && cursor.path("done").asBoolean(false)) {
+    private static final class Cursor {
+        final ObjectNode json;
+
+        Cursor(ObjectNode json) {
+            this.json = json;
+        }
+
+        boolean done(String pass) {
+            return json.path(pass).path("done").asBoolean(false);
+        }
+
+        JsonNode at(String pass) {
+            return json.path(pass);
+        }
+
+        List<String> xids() {
+            List<String> out = new ArrayList<>();
+            json.withArray("xids").forEach(x -> out.add(x.asText()));
+            return out;
+        }
+
+        /** This cursor with the pass moved on, as JSON (the batch's own transaction is added in SQL). */
+        String after(String pass, Map<String, Object> position) {
+            ObjectNode copy = json.deepCopy();
+            copy.set(pass, JSON.valueToTree(position));
+            return copy.toString();
+        }
+    }
+
+    private static final String FILL = "fill";
+    private static final String CATCH_UP = "catchUp";
+
+    /**
+     * Backfills one table with the up triggers that fire on it, from {@code saved} (the journal's cursor where an
+     * interrupted run stopped; null to start from the beginning); returns the number of rows rewritten.
+     */
+    long run(String table, List<TriggerSpec> ups, JsonNode saved) {
+        Cursor cursor = saved instanceof ObjectNode o && o.has("since") ? new Cursor(o.deepCopy()) : fresh();
+        cursors.put(table, cursor);
+        if (cursor.done(FILL)) {
             return 0;
         }
         String regclass = Sql.qualified(schema, table);
-        String assignments = ups.stream()
-                .map(t -> Sql.ident(t.targetColumn()) + " = " + Triggers.bind(t.expression(), t.variables(), "r."))
-                .collect(Collectors.joining(", "));
-        String update = "UPDATE " + regclass + " AS r SET " + assignments + " WHERE ";
         long total = estimateRows(regclass);
-        runner.execute(Step.sql("SET " + Triggers.BACKFILL_SETTING + " = 'on'"));
-        try {
+        return withTriggersAside(() -> {
             List<KeyColumn> key = identity(regclass);
-            long done = key.isEmpty() ? byPosition(table, regclass, update, total, cursor)
-                    : byKey(table, regclass, update, key, total, cursor);
+            long done = key.isEmpty()
+                    ? byPosition(table, regclass, update(regclass, ups), total, FILL)
+                    : byKey(table, regclass, update(regclass, ups), key, total);
             options.progress().update(table, done, Math.max(done, total));
             return done;
+        });
+    }
+
+    /**
+     * Rewrites the rows of a backfilled table that transactions other than the backfill's wrote since it began; runs
+     * once the triggers are installed, which keep every later write in step. Returns the number of rows rewritten.
+     */
+    long catchUp(String table, List<TriggerSpec> ups) {
+        Cursor cursor = cursors.get(table);
+        if (cursor.done(CATCH_UP)) {
+            return 0;
+        }
+        String regclass = Sql.qualified(schema, table);
+        return withTriggersAside(() -> {
+            long rows = byPosition(table, regclass, update(regclass, ups), 0, CATCH_UP);
+            LOG.info("backfill of {}: {} rows written during the backfill rewritten", table, rows);
+            return rows;
+        });
+    }
+
+    private Cursor fresh() {
+        ObjectNode json = JSON.createObjectNode();
+        // The oldest transaction still running: every row it or a later transaction writes may miss the backfill.
+        json.put("since", runner.query("SELECT CAST(pg_snapshot_xmin(pg_current_snapshot()) AS xid)::text").get(0).get(0));
+        json.putArray("xids");
+        return new Cursor(json);
+    }
+
+    private static String update(String regclass, List<TriggerSpec> ups) {
+        return "UPDATE " + regclass + " AS r SET " + ups.stream()
+                .map(t -> Sql.ident(t.targetColumn()) + " = " + Triggers.bind(t.expression(), t.variables(), "r."))
+                .collect(Collectors.joining(", ")) + " WHERE ";
+    }
+
+    private long withTriggersAside(java.util.function.LongSupplier work) {
+        runner.execute(Step.sql("SET " + Triggers.BACKFILL_SETTING + " = 'on'"));
+        try {
+            return work.getAsLong();
         } finally {
             runner.execute(Step.sql("RESET " + Triggers.BACKFILL_SETTING));
         }
@@ -103,8 +192,8 @@ final class Backfill {
      * and updates the rows in between. Keys are written into the SQL as literals so that every statement is planned
      * for its actual range; a generic plan for "OFFSET $n" may sort the whole table.
      */
-    private long byKey(String table, String regclass, String update, List<KeyColumn> key, long total,
-                       JsonNode cursor) {
+    private long byKey(String table, String regclass, String update, List<KeyColumn> key, long total) {
+        Cursor cursor = cursors.get(table);
         String cols = key.stream().map(k -> Sql.ident(k.name())).collect(Collectors.joining(", "));
         String rowKey = "(" + key.stream().map(k -> "r." + Sql.ident(k.name())).collect(Collectors.joining(", ")) + ")";
         // aliased, so that ORDER BY sorts by the key itself and not by its text form (an output column of that name)
@@ -113,13 +202,14 @@ final class Backfill {
         BatchSizer sizer = new BatchSizer(options.batchSize());
         long done = 0;
         List<String> lower = null;
-        if (cursor != null && cursor.has("key")) {
-            lower = new java.util.ArrayList<>();
-            for (JsonNode v : cursor.get("key")) {
+        if (cursor.at(FILL).has("key")) {
+            lower = new ArrayList<>();
+            for (JsonNode v : cursor.at(FILL).get("key")) {
                 lower.add(v.asText());
             }
         }
-        // Rows inserted after this point are converted by the triggers; the last batch stops at the key that was last now.
+        // Rows inserted after this point are converted by the triggers or the catch-up; the last batch stops at the
+        // key that was last now.
         List<List<String>> lastRow = runner.query("SELECT " + asText + " FROM " + regclass + " ORDER BY "
                 + key.stream().map(k -> Sql.ident(k.name()) + " DESC").collect(Collectors.joining(", ")) + " LIMIT 1");
         List<String> last = lastRow.isEmpty() ? null : lastRow.get(0);
@@ -132,9 +222,7 @@ final class Backfill {
             List<String> until = upper != null ? upper : last;
             String range = (lower == null ? "true" : rowKey + " > " + literal(key, lower))
                     + (until == null ? "" : " AND " + rowKey + " <= " + literal(key, until));
-            String next = upper == null ? Journal.toJson(java.util.Map.of("done", true))
-                    : Journal.toJson(java.util.Map.of("key", upper));
-            done += batch(update + range, table, next);
+            done += batch(update + range, table, FILL, upper == null ? Map.of("done", true) : Map.of("key", upper));
             options.progress().update(table, done, Math.max(done, total));
             if (upper == null) {
                 return done;
@@ -154,27 +242,40 @@ final class Backfill {
         return "(" + String.join(", ", parts) + ")";
     }
 
-    private long byPosition(String table, String regclass, String update, long total, JsonNode cursor) {
+    /**
+     * Page ranges of the table up to its size when the pass began (rows written later are converted by the triggers,
+     * or by the catch-up): the fallback for a table without a key, and the catch-up's scan, which takes only the rows
+     * that other transactions than the backfill's wrote since it began.
+     */
+    private long byPosition(String table, String regclass, String update, long total, String pass) {
+        Cursor cursor = cursors.get(table);
+        JsonNode at = cursor.at(pass);
         List<String> sizes = runner.query("SELECT pg_relation_size(CAST(? AS regclass)) / current_setting('block_size')::int, "
                 + "GREATEST(relpages, 1), GREATEST(reltuples, 0) FROM pg_class WHERE oid = CAST(? AS regclass)",
                 regclass, regclass).get(0);
-        // The table's size when the backfill began: rows written later are converted by the triggers.
-        long pages = cursor != null && cursor.has("pages") ? cursor.get("pages").asLong() : Long.parseLong(sizes.get(0));
+        long pages = at.has("pages") ? at.get("pages").asLong() : Long.parseLong(sizes.get(0));
         // Statistics of a table never analysed say nothing; the row count (counted then) does.
         double rowsPerPage = Double.parseDouble(sizes.get(2)) > 0
                 ? Double.parseDouble(sizes.get(2)) / Double.parseDouble(sizes.get(1))
-                : (double) total / Math.max(1, Long.parseLong(sizes.get(0)));
+                : (double) Math.max(total, 1) / Math.max(1, Long.parseLong(sizes.get(0)));
         rowsPerPage = Math.max(1.0, rowsPerPage);
         BatchSizer sizer = new BatchSizer(options.batchSize());
         long done = 0;
-        for (long page = cursor != null && cursor.has("page") ? cursor.get("page").asLong() : 0; page < pages; ) {
+        for (long page = at.path("page").asLong(0); page < pages; ) {
             long t0 = System.nanoTime();
             long span = Math.max(1, (long) (sizer.size() / rowsPerPage));
-            String next = page + span >= pages ? Journal.toJson(java.util.Map.of("done", true))
-                    : Journal.toJson(java.util.Map.of("page", page + span, "pages", pages));
-            done += batch(update + "r.ctid >= " + Sql.literal("(" + page + ",0)") + "::tid AND r.ctid < "
-                    + Sql.literal("(" + (page + span) + ",0)") + "::tid", table, next);
-            options.progress().update(table, done, Math.max(done, total));
+            String range = "r.ctid >= " + Sql.literal("(" + page + ",0)") + "::tid AND r.ctid < "
+                    + Sql.literal("(" + (page + span) + ",0)") + "::tid";
+            if (pass.equals(CATCH_UP)) {
+                range += " AND age(r.xmin) <= age(CAST(" + Sql.literal(cursor.json.get("since").asText()) + " AS xid))"
+                        + " AND NOT r.xmin = ANY (CAST(" + Sql.literal("{" + String.join(",", cursor.xids()) + "}")
+                        + " AS xid[]))";
+            }
+            done += batch(update + range, table, pass,
+                    page + span >= pages ? Map.of("done", true) : Map.of("page", page + span, "pages", pages));
+            if (pass.equals(FILL)) {
+                options.progress().update(table, done, Math.max(done, total));
+            }
             page += span;
             sizer.record(System.nanoTime() - t0);
             pause();
@@ -182,12 +283,21 @@ final class Backfill {
         return done;
     }
 
-    /** Runs one batch and records the cursor after it in the same statement, so both happen or neither. */
-    private long batch(String update, String table, String cursorAfter) {
-        long rows = Long.parseLong(runner.query("WITH u AS (" + update + " RETURNING 1), j AS ("
-                + journal.recordCursor(table, cursorAfter) + ") SELECT count(*) FROM u").get(0).get(0));
+    /**
+     * Runs one batch and records the cursor after it, with the batch's transaction, in the same statement, so both
+     * happen or neither.
+     */
+    private long batch(String update, String table, String pass, Map<String, Object> position) {
+        Cursor cursor = cursors.get(table);
+        String after = Sql.literal(cursor.after(pass, position)) + "::jsonb";
+        String xid = "CAST(CAST(pg_current_xact_id() AS xid) AS text)";
+        List<String> result = runner.query("WITH u AS (" + update + " RETURNING 1), j AS ("
+                + journal.recordCursor(table, "jsonb_set(" + after + ", '{xids}', (" + after + " -> 'xids') || to_jsonb("
+                + xid + "::bigint))") + ") SELECT count(*), " + xid + " FROM u").get(0);
+        cursor.json.set(pass, JSON.valueToTree(position));
+        cursor.json.withArray("xids").add(Long.parseLong(result.get(1)));
         FaultPoints.reached("backfill.batch");
-        return rows;
+        return Long.parseLong(result.get(0));
     }
 
     private void pause() {

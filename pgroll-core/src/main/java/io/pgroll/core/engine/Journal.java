@@ -94,17 +94,9 @@ final class Journal {
         runner.execute(Step.sql("DELETE FROM " + table + where));
     }
 
-    /** An UPDATE recording a table's backfill cursor, to run as a CTE of the batch's own statement. */
-    String recordCursor(String physicalTable, String cursorJson) {
+    /** An UPDATE recording a table's backfill cursor (a jsonb expression), to run as a CTE of the batch's statement. */
+    String recordCursor(String physicalTable, String cursorJsonb) {
         return "UPDATE " + table + " SET backfill = jsonb_set(backfill, ARRAY[" + Sql.literal(physicalTable) + "], "
-                + Sql.literal(cursorJson) + "::jsonb), updated_at = now()" + where;
-    }
-
-    static String toJson(Object value) {
-        try {
-            return JSON.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+                + cursorJsonb + "), updated_at = now()" + where;
     }
 }

@@ -14,6 +14,7 @@ import io.pgroll.core.migration.Operation;
 import io.pgroll.core.migration.RawSql;
 import io.pgroll.core.plan.Catalog;
 import io.pgroll.core.plan.PlanContext;
+import io.pgroll.core.plan.StartSchedule;
 import io.pgroll.core.plan.Step;
 import io.pgroll.core.plan.TriggerSpec;
 import io.pgroll.core.plan.ValidationContext;
@@ -140,45 +141,47 @@ public final class MigrationEngine {
         String vs = versionSchema(m);
         Journal journal = journal(m.name());
         PlanContext ctx = new PlanContext(Schema.fromJson(schema(), baseJson), schema(), vs, catalog);
-        List<Step> steps = new ArrayList<>();
-        List<Integer> firstStep = new ArrayList<>();
+        List<List<StartSchedule.Planned>> planned = new ArrayList<>();
         List<Schema.NameSnapshot> names = new ArrayList<>();
         for (Operation op : m.operations()) {
-            firstStep.add(steps.size());
             op.start(ctx);
             names.add(ctx.schema().snapshotNames());
-            steps.addAll(ctx.drainSteps());
+            planned.add(ctx.drainPlanned());
         }
+        StartSchedule schedule = StartSchedule.of(planned);
+        List<Step> steps = schedule.plainSteps();
         int[] stepsDone = {resumeFrom == null ? 0 : resumeFrom.stepsDone()};
         long backfilled = 0;
         Duration backfillTime;
         try {
-            runJournaled(steps, journal, stepsDone);
+            runJournaled(steps, schedule.backfillAt(), journal, stepsDone);
+            Backfill backfill = new Backfill(runner, schema(), options, journal);
+            Map<String, List<TriggerSpec>> ups = upTriggersByTable(ctx.triggers());
+            long backfillStart = System.nanoTime();
+            for (Map.Entry<String, List<TriggerSpec>> table : ups.entrySet()) {
+                backfilled += backfill.run(table.getKey(), table.getValue(),
+                        resumeFrom == null ? null : resumeFrom.backfill().get(table.getKey()));
+            }
+            runJournaled(steps, schedule.catchUpAt(), journal, stepsDone);
+            if (schedule.triggersAfterBackfill()) {
+                ups.forEach(backfill::catchUp);
+            }
+            backfillTime = Duration.ofNanos(System.nanoTime() - backfillStart);
+            runJournaled(steps, steps.size(), journal, stepsDone);
             Schema current = ctx.schema();
             if (m.operations().stream().anyMatch(op -> op instanceof RawSql sql && sql.isolated())) {
                 current = Schema.fromJson(schema(), state.readSchema(schema()));
             }
+            // Last, so that the new version's clients only ever see filled columns, and write with the triggers on.
             if (config.useVersionSchema()) {
                 createViews(current, vs);
             }
-            Backfill backfill = new Backfill(runner, schema(), options, journal);
-            long backfillStart = System.nanoTime();
-            for (Map.Entry<String, List<TriggerSpec>> table : upTriggersByTable(ctx.triggers()).entrySet()) {
-                backfilled += backfill.run(table.getKey(), table.getValue(),
-                        resumeFrom == null ? null : resumeFrom.backfill().get(table.getKey()));
-            }
-            backfillTime = Duration.ofNanos(System.nanoTime() - backfillStart);
             journal.enter(Journal.Phase.STARTED);
         } catch (RuntimeException e) {
-            // Only operations that changed something are undone: one whose first step failed changed nothing (steps
+            // Only operations that changed something are undone: one none of whose steps ran changed nothing (steps
             // are atomic), and undoing it could remove what it found in place (create_table of an existing table).
-            List<Integer> changed = new ArrayList<>();
-            for (int i = 0; i < m.operations().size(); i++) {
-                int end = i + 1 < firstStep.size() ? firstStep.get(i + 1) : steps.size();
-                if (firstStep.get(i) < Math.min(end, stepsDone[0])) {
-                    changed.add(i);
-                }
-            }
+            List<Integer> changed = schedule.steps().subList(0, stepsDone[0]).stream()
+                    .map(StartSchedule.Scheduled::operation).distinct().sorted().toList();
             String undo = undoStart(m, new Replay(ctx, names), changed);
             throw new PgRollException("failed to start migration \"" + m.name() + "\": " + e.getMessage()
                     + (undo == null ? "; changes rolled back" : "; the changes could not be rolled back (" + undo
@@ -188,11 +191,12 @@ public final class MigrationEngine {
     }
 
     /**
-     * Runs steps from {@code done[0]} on, recording each as done in the same transaction (a step that must run outside
-     * a transaction is recorded right after it, and is written to be safe to run again); {@code done[0]} follows.
+     * Runs steps from {@code done[0]} up to {@code end}, recording each as done in the same transaction (a step that
+     * must run outside a transaction is recorded right after it, and is written to be safe to run again);
+     * {@code done[0]} follows.
      */
-    private void runJournaled(List<Step> steps, Journal journal, int[] done) {
-        for (int i = done[0]; i < steps.size(); i++) {
+    private void runJournaled(List<Step> steps, int end, Journal journal, int[] done) {
+        for (int i = done[0]; i < end; i++) {
             Step step = steps.get(i);
             if (step.transactional()) {
                 List<String> statements = new ArrayList<>(step.statements());
@@ -285,7 +289,7 @@ public final class MigrationEngine {
         } else {
             LOG.info("resuming the interrupted complete of {}", m.name());
         }
-        runJournaled(steps, journal, new int[] {resuming ? entry.get().stepsDone() : 0});
+        runJournaled(steps, steps.size(), journal, new int[] {resuming ? entry.get().stepsDone() : 0});
         if (config.useVersionSchema() && m.operations().stream().anyMatch(RawSql.class::isInstance)) {
             createViews(Schema.fromJson(schema(), state.readSchema(schema())), versionSchema(m));
         }

@@ -84,7 +84,7 @@ public record AddColumn(
             statements.add("COMMENT ON COLUMN " + tableSql + "." + Sql.ident(hidden) + " IS "
                     + Sql.literal(column.comment()));
         }
-        ctx.sql(statements.toArray(String[]::new));
+        ctx.addFilledColumn(statements.toArray(String[]::new));
         // The trigger comes before the constraints, so that old clients' writes fill the column from then on.
         if (!blank(up)) {
             ctx.trigger(new TriggerSpec(Names.trigger(table, column.name()), t.physicalName(),

@@ -63,11 +63,11 @@ public final class Duplication {
             if (!col.nullable() && !dropNotNull.contains(name)) {
                 notNull.add(notNullCheck(table, name, copy));
             }
-            ctx.sql(statements.toArray(String[]::new));
+            ctx.addFilledColumn(statements.toArray(String[]::new));
             if (col.defaultValue() != null && isNullDefault(col.defaultValue())) {
                 col.setDefaultValue(null); // the copy gets no default, so the view needs none either
             } else if (col.defaultValue() != null) {
-                ctx.sql(tolerant("ALTER TABLE " + table + " ALTER COLUMN " + Sql.ident(copy) + " SET DEFAULT "
+                ctx.addFilledColumn(tolerant("ALTER TABLE " + table + " ALTER COLUMN " + Sql.ident(copy) + " SET DEFAULT "
                         + col.defaultValue(), "default of column " + name));
                 if (!type.equals(col.type())) {
                     // Whether the old default fits the new type is only known when the statement runs; a view column
@@ -131,7 +131,7 @@ public final class Duplication {
             // The copy may carry a default that does not fit the new type; like at the first copy, it is then dropped
             // with a warning, and the view falls back to whatever default the copy keeps.
             String alter = "ALTER TABLE " + table + " ALTER COLUMN " + Sql.ident(copy) + " TYPE " + type + " USING NULL";
-            ctx.sql(doBlock("BEGIN\n  " + alter + ";\nEXCEPTION WHEN datatype_mismatch THEN\n  RAISE WARNING "
+            ctx.changeFilledColumn(doBlock("BEGIN\n  " + alter + ";\nEXCEPTION WHEN datatype_mismatch THEN\n  RAISE WARNING "
                     + "'pgroll: % not carried over to the new column: %', " + Sql.literal("default of column " + col.name())
                     + ", SQLERRM;\n  ALTER TABLE " + table + " ALTER COLUMN " + Sql.ident(copy) + " DROP DEFAULT;\n  "
                     + alter + ";\nEND;"));
@@ -139,7 +139,8 @@ public final class Duplication {
             col.setDefaultValue(null);
         }
         if (dropNotNull) {
-            ctx.sql("ALTER TABLE " + table + " DROP CONSTRAINT IF EXISTS " + Sql.ident(Names.notNullCheck(col.name())));
+            ctx.changeFilledColumn("ALTER TABLE " + table + " DROP CONSTRAINT IF EXISTS "
+                    + Sql.ident(Names.notNullCheck(col.name())));
             col.setNullable(true);
         }
     }

@@ -20,8 +20,10 @@ public final class PlanContext {
     private final String versionSchema;
     private final Catalog catalog;
     private Schema.NameSnapshot names;
-    private final List<Step> steps = new ArrayList<>();
+    private final List<StartSchedule.Planned> steps = new ArrayList<>();
     private final List<TriggerSpec> triggers = new ArrayList<>();
+    /** Whether the operation being planned has asked for a trigger: its later steps constrain what triggers fill. */
+    private boolean triggered;
 
     public PlanContext(Schema schema, String targetSchema, String versionSchema, Catalog catalog) {
         this.schema = schema;
@@ -78,18 +80,41 @@ public final class PlanContext {
 
     /** Statements that run together in one transaction. */
     public void sql(String... statements) {
-        steps.add(Step.sql(statements));
+        add(Step.sql(statements), triggered ? StartSchedule.Role.FILLED : StartSchedule.Role.OTHER);
+    }
+
+    /**
+     * Statements that add a column for triggers and the backfill to fill, with its comment or default, and no
+     * constraint a write without triggers could break: they depend on nothing that the migration's other steps
+     * create, so a start may run them ahead of those.
+     */
+    public void addFilledColumn(String... statements) {
+        add(Step.sql(statements), StartSchedule.Role.COPY);
+    }
+
+    /**
+     * Statements that change a column an earlier operation of the migration added for triggers and the backfill to
+     * fill (the same column changed twice): a start then keeps the written order of all steps.
+     */
+    public void changeFilledColumn(String... statements) {
+        add(Step.sql(statements), StartSchedule.Role.CHANGE_COPY);
     }
 
     /** A statement that cannot run in a transaction block; {@code onFailure} cleans up after a failed attempt. */
     public void outsideTransaction(String statement, String onFailure) {
-        steps.add(Step.outsideTransaction(statement, onFailure));
+        add(Step.outsideTransaction(statement, onFailure),
+                triggered ? StartSchedule.Role.FILLED : StartSchedule.Role.OTHER);
+    }
+
+    private void add(Step step, StartSchedule.Role role) {
+        steps.add(new StartSchedule.Planned(step, role));
     }
 
     /**
-     * Installs a sync trigger, as a step at this point of the plan: operations ask for it right after adding the
-     * column it fills and before constraining that column, so that no write in between misses the trigger. A second
-     * trigger of the same name (the same column changed twice) is chained onto the first and replaces it.
+     * Installs a sync trigger: operations ask for it right after adding the column it fills and before constraining
+     * that column, so that no write in between misses the trigger (a start may install it after the backfill instead,
+     * see {@link StartSchedule}). A second trigger of the same name (the same column changed twice) is chained onto
+     * the first and replaces it.
      */
     public void trigger(TriggerSpec trigger) {
         TriggerSpec installed = trigger;
@@ -104,13 +129,20 @@ public final class PlanContext {
         if (!merged) {
             triggers.add(trigger);
         }
-        steps.add(Triggers.step(installed, targetSchema, versionSchema));
+        add(Triggers.step(installed, targetSchema, versionSchema), StartSchedule.Role.TRIGGER);
+        triggered = true;
     }
 
-    /** Removes and returns the steps planned so far, so that the caller can run them. */
+    /** Removes and returns the steps planned so far, so that the caller can run them; the operation is done. */
     public List<Step> drainSteps() {
-        List<Step> out = List.copyOf(steps);
+        return drainPlanned().stream().map(StartSchedule.Planned::step).toList();
+    }
+
+    /** {@link #drainSteps} with what each step does, for a start to schedule them. */
+    public List<StartSchedule.Planned> drainPlanned() {
+        List<StartSchedule.Planned> out = List.copyOf(steps);
         steps.clear();
+        triggered = false;
         return out;
     }
 

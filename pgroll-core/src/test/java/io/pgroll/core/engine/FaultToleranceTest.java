@@ -10,6 +10,7 @@ import io.pgroll.core.PgRollConfig;
 import io.pgroll.core.PgRollException;
 import io.pgroll.core.StartOptions;
 import io.pgroll.core.Status;
+import io.pgroll.core.db.Sql;
 import io.pgroll.core.testing.ChildProcess;
 import io.pgroll.core.testing.Harness;
 import io.pgroll.core.testing.TestPostgres;
@@ -68,6 +69,31 @@ class FaultToleranceTest {
         assertConverted(h.version("02_alter"));
         h.roll.complete();
         assertConverted(h.version("02_alter"));
+        assertEquals(List.of(), h.leftovers());
+    }
+
+    /**
+     * The backfill runs before the sync triggers exist, so rows that old clients write while a start is stopped, or
+     * before the triggers arrive, are rewritten by the catch-up pass; killed in that pass too, the start still resumes.
+     */
+    @Test
+    void rowsWrittenWhileAStartIsStoppedMidBackfillAreConvertedWhenItResumes() throws Exception {
+        String v1 = h.version("01_create");
+        String v2 = h.version("02_alter");
+        assertEquals(137, child("backfill.batch:5", "start", h.url, h.schema, "02_alter", ALTER, "500"));
+        h.exec(v1, "UPDATE items SET label = 'changed', qty = 7 WHERE id <= 100 OR id > 4900");
+        h.exec(v1, "INSERT INTO items (label, qty) VALUES ('late', 3)");
+        // 5 more batches of the fill, its last (empty) one, then the first catch-up batch
+        assertEquals(137, child("backfill.batch:7", "start", h.url, h.schema, "02_alter", ALTER, "500"));
+        h.exec(v1, "UPDATE items SET qty = 9 WHERE id = 50");
+        h.start("02_alter", ALTER);
+
+        assertEquals("0", h.scalar(v2, "SELECT count(*) FROM items n JOIN " + Sql.qualified(v1, "items")
+                + " o USING (id) WHERE n.shout IS DISTINCT FROM o.label || '!' OR n.qty IS DISTINCT FROM o.qty * 10"));
+        assertEquals(String.valueOf(ROWS + 1), h.scalar(v2, "SELECT count(*) FROM items"));
+        assertEquals("90|late!|30", h.scalar(v2, "SELECT (SELECT qty FROM items WHERE id = 50) || '|' "
+                + "|| (SELECT shout || '|' || qty FROM items WHERE label = 'late')"));
+        h.roll.complete();
         assertEquals(List.of(), h.leftovers());
     }
 

@@ -34,9 +34,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * alter_column on a table that clients keep writing while start backfills it in small batches: two writers on the
- * old version and one on the new insert and update rows all along. Every row must end up with the value its last
- * writer gave it, in the units of each version ({@code amount} text in whole units becomes integer cents), after
- * start and after complete.
+ * old version insert and update rows all along, one on the new version from the moment its version schema appears.
+ * Every row must end up with the value its last writer gave it, in the units of each version ({@code amount} text in
+ * whole units becomes integer cents), after start and after complete.
  */
 class AlterColumnConcurrentWritersTest {
     private static final int ROWS = 50_000;
@@ -159,11 +159,6 @@ class AlterColumnConcurrentWritersTest {
         }
     }
 
-    private boolean triggersInstalled() {
-        return "2".equals(h.scalar("public", "SELECT count(*) FROM pg_trigger WHERE tgrelid = "
-                + new PhysicalSchema(h).regclass("accounts") + " AND tgname LIKE '\\_pgroll\\_trigger\\_%'"));
-    }
-
     /** id → amount as the version shows it. */
     private Map<Long, Long> amounts(String version) {
         Map<Long, Long> out = new HashMap<>();
@@ -193,33 +188,36 @@ class AlterColumnConcurrentWritersTest {
     void writersOfBothVersionsDuringBackfillLoseNothing() throws Exception {
         Map<Long, Integer> expected = new ConcurrentHashMap<>();
         AtomicBoolean stop = new AtomicBoolean();
-        // the writers start once the sync triggers exist: writes before that are tested separately below
-        List<Writer> writers = List.of(new Writer(0, v1, expected, stop, this::triggersInstalled),
-                new Writer(1, v1, expected, stop, this::triggersInstalled),
-                new Writer(2, v2, expected, stop, this::triggersInstalled));
+        // the old version's writers start at once (the backfill runs before the sync triggers exist, and rows they
+        // write meanwhile are caught up), the new version's once its view exists: at the end of start
+        String view = Sql.literal(Sql.qualified(v2, "accounts"));
+        List<Writer> writers = List.of(new Writer(0, v1, expected, stop, () -> true),
+                new Writer(1, v1, expected, stop, () -> true),
+                new Writer(2, v2, expected, stop, () -> h.scalar("public", "SELECT to_regclass(" + view + ")") != null));
+        List<Writer> oldVersion = writers.subList(0, 2);
         ExecutorService pool = Executors.newFixedThreadPool(writers.size());
         List<Future<?>> running = writers.stream().<Future<?>>map(pool::submit).toList();
         AtomicLong batches = new AtomicLong();
         List<Long> progressDone = new CopyOnWriteArrayList<>();
-        long[] writesAtMiddle = new long[writers.size()];
-        // hold the backfill at its first batch and again half way until every writer has written meanwhile, so
-        // that writes and batches are known to interleave
+        long[] writesAtMiddle = new long[oldVersion.size()];
+        // hold the backfill at its first batch and again half way until every old-version writer has written
+        // meanwhile, so that writes and batches are known to interleave
         StartOptions.BackfillProgress progress = (table, done, total) -> {
             long n = batches.incrementAndGet();
             progressDone.add(done);
             if (n == 1 || n == 50) {
-                long[] before = writers.stream().mapToLong(w -> w.writes.get()).toArray();
+                long[] before = oldVersion.stream().mapToLong(w -> w.writes.get()).toArray();
                 await(() -> {
-                    for (int i = 0; i < writers.size(); i++) {
-                        if (writers.get(i).writes.get() < before[i] + 20) {
+                    for (int i = 0; i < oldVersion.size(); i++) {
+                        if (oldVersion.get(i).writes.get() < before[i] + 20) {
                             return false;
                         }
                     }
                     return true;
                 }, "writes during the backfill");
                 if (n == 50) {
-                    for (int i = 0; i < writers.size(); i++) {
-                        writesAtMiddle[i] = writers.get(i).writes.get();
+                    for (int i = 0; i < oldVersion.size(); i++) {
+                        writesAtMiddle[i] = oldVersion.get(i).writes.get();
                     }
                 }
             }
@@ -227,6 +225,8 @@ class AlterColumnConcurrentWritersTest {
         try {
             Migration m = Harness.migration("02_cents", MIGRATION);
             h.roll.start(m, new StartOptions(false, 200, Duration.ofMillis(1), progress));
+            long newVersionWrites = writers.get(2).writes.get();
+            await(() -> writers.get(2).writes.get() >= newVersionWrites + 200, "writes through the new version");
         } finally {
             stop.set(true);
             for (Future<?> f : running) {
@@ -234,7 +234,7 @@ class AlterColumnConcurrentWritersTest {
             }
             pool.shutdown();
         }
-        for (int i = 0; i < writers.size(); i++) {
+        for (int i = 0; i < oldVersion.size(); i++) {
             assertTrue(writesAtMiddle[i] > 0, "writer " + i + " wrote during the backfill");
         }
 
