@@ -13,12 +13,16 @@ final class StatusCommand extends BaseCommand {
         return 0;
     }
 
-    /** Two-space indented JSON with lowercase keys, as pgroll prints it. */
+    /**
+     * Two-space indented JSON with lowercase keys, as pgroll prints it; a {@code note} key is added only when a start
+     * or complete is running or was interrupted.
+     */
     static String toJson(Status status) {
         return "{\n"
                 + "  \"schema\": " + Json.string(status.schema()) + ",\n"
                 + "  \"version\": " + Json.string(status.version()) + ",\n"
-                + "  \"status\": " + Json.string(status.status()) + "\n"
+                + "  \"status\": " + Json.string(status.status())
+                + (status.note() == null ? "" : ",\n  \"note\": " + Json.string(status.note())) + "\n"
                 + "}";
     }
 }

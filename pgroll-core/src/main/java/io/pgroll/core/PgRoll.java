@@ -74,13 +74,7 @@ public final class PgRoll implements AutoCloseable {
     }
 
     public Status status() {
-        StateStore s = initializedState();
-        Optional<String> version = s.latestVersion(config.schema());
-        if (version.isEmpty()) {
-            return new Status(config.schema(), "", Status.NO_MIGRATIONS);
-        }
-        boolean active = s.activeMigration(config.schema()).isPresent();
-        return new Status(config.schema(), version.get(), active ? Status.IN_PROGRESS : Status.COMPLETE);
+        return engine().status();
     }
 
     /**

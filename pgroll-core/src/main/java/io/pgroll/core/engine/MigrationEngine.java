@@ -5,6 +5,7 @@ import io.pgroll.core.PgRoll.StartResult;
 import io.pgroll.core.PgRollConfig;
 import io.pgroll.core.PgRollException;
 import io.pgroll.core.StartOptions;
+import io.pgroll.core.Status;
 import io.pgroll.core.db.Sql;
 import io.pgroll.core.db.StatementRunner;
 import io.pgroll.core.migration.Migration;
@@ -94,6 +95,69 @@ public final class MigrationEngine {
         }
     }
 
+    // ---- status ------------------------------------------------------------------------------------------------
+
+    public Status status() {
+        Optional<String> version = state.latestVersion(schema());
+        if (version.isEmpty()) {
+            return new Status(schema(), "", Status.NO_MIGRATIONS);
+        }
+        Optional<MigrationRecord> active = state.activeMigration(schema());
+        if (active.isEmpty()) {
+            return new Status(schema(), version.get(), Status.COMPLETE);
+        }
+        Optional<Journal.Entry> entry = journal(active.get().name()).read();
+        String note = null;
+        if (entry.isEmpty() || entry.get().phase() != Journal.Phase.STARTED) {
+            boolean completing = entry.isPresent() && entry.get().phase() == Journal.Phase.COMPLETING;
+            String command = (completing ? "complete" : "start") + " of \"" + active.get().name() + "\"";
+            note = !tryLockSchema() ? command + " is running"
+                    : command + " was interrupted: " + (completing ? "run complete again to finish it"
+                    : "run start again with the same migration to resume it, or roll it back");
+            unlockSchema();
+        }
+        return new Status(schema(), version.get(), Status.IN_PROGRESS, note);
+    }
+
+    /**
+     * Runs a start, complete or rollback while holding a session lock on the schema: a second process is turned away
+     * at once, and status can tell a running start or complete from an interrupted one (whose lock went with it).
+     */
+    private <T> T exclusively(java.util.function.Supplier<T> work) {
+        if (!tryLockSchema()) {
+            throw new PgRollException("a migration for schema \"" + schema() + "\" is already in progress: another "
+                    + "pgroll process is running start, complete or rollback on it");
+        }
+        try {
+            return work.get();
+        } finally {
+            unlockSchema();
+        }
+    }
+
+    private void exclusively(Runnable work) {
+        exclusively(() -> {
+            work.run();
+            return null;
+        });
+    }
+
+    private String schemaLockKey() {
+        return "hashtextextended(" + Sql.literal("pgroll " + config.stateSchema() + " " + schema()) + ", 0)";
+    }
+
+    private boolean tryLockSchema() {
+        return "1".equals(runner.query("SELECT pg_try_advisory_lock(" + schemaLockKey() + ")::int").get(0).get(0));
+    }
+
+    private void unlockSchema() {
+        try {
+            runner.query("SELECT pg_advisory_unlock(" + schemaLockKey() + ")");
+        } catch (RuntimeException e) {
+            LOG.debug("schema lock not released ({}): it goes with the session", e.getMessage());
+        }
+    }
+
     // ---- start -------------------------------------------------------------------------------------------------
 
     /**
@@ -101,6 +165,10 @@ public final class MigrationEngine {
      * kill, a lost connection): finished steps are skipped and the backfill goes on from its recorded cursors.
      */
     public StartResult start(Migration m, StartOptions options) {
+        return exclusively(() -> startExclusively(m, options));
+    }
+
+    private StartResult startExclusively(Migration m, StartOptions options) {
         Optional<MigrationRecord> active = state.activeMigration(schema());
         if (active.isPresent()) {
             Optional<Journal.Entry> entry = journal(active.get().name()).read();
@@ -261,6 +329,10 @@ public final class MigrationEngine {
     // ---- complete ----------------------------------------------------------------------------------------------
 
     public void complete() {
+        exclusively(this::completeExclusively);
+    }
+
+    private void completeExclusively() {
         MigrationRecord active = requireActive();
         Journal journal = journal(active.name());
         Optional<Journal.Entry> entry = journal.read();
@@ -300,6 +372,10 @@ public final class MigrationEngine {
     // ---- rollback ----------------------------------------------------------------------------------------------
 
     public void rollback() {
+        exclusively(this::rollbackExclusively);
+    }
+
+    private void rollbackExclusively() {
         MigrationRecord active = requireActive();
         journal(active.name()).read().filter(e -> e.phase() == Journal.Phase.COMPLETING).ifPresent(e -> {
             throw new PgRollException("migration \"" + active.name() + "\" is being completed (an earlier complete was "

@@ -60,7 +60,9 @@ class FaultToleranceTest {
     @Test
     void aStartKilledMidBackfillResumesFromItsCursor() throws Exception {
         assertEquals(137, child("backfill.batch:5", "start", h.url, h.schema, "02_alter", ALTER, "500"));
-        assertEquals(Status.IN_PROGRESS, h.roll.status().status());
+        // the version schema comes last, so the latest usable version is still the previous one
+        assertEquals(new Status(h.schema, "01_create", Status.IN_PROGRESS, "start of \"02_alter\" was interrupted: "
+                + "run start again with the same migration to resume it, or roll it back"), h.roll.status());
 
         PgRoll.StartResult resumed = h.roll.start(Harness.migration("02_alter", ALTER),
                 new StartOptions(false, 500, Duration.ZERO, null));
@@ -70,6 +72,28 @@ class FaultToleranceTest {
         h.roll.complete();
         assertConverted(h.version("02_alter"));
         assertEquals(List.of(), h.leftovers());
+    }
+
+    /** While a start runs, status says so, and a second start or a rollback from another process is turned away. */
+    @Test
+    void aRunningStartIsReportedAndHeldExclusively() {
+        AtomicReference<String> seen = new AtomicReference<>();
+        StartOptions.BackfillProgress progress = (table, done, total) -> {
+            if (seen.get() == null) {
+                try (PgRoll other = PgRoll.open(PgRollConfig.of(h.url).withSchema(h.schema))) {
+                    PgRollException start = assertThrows(PgRollException.class,
+                            () -> other.start(Harness.migration("02_alter", ALTER), StartOptions.defaults()));
+                    PgRollException rollback = assertThrows(PgRollException.class, other::rollback);
+                    seen.set(other.status().note() + " / " + start.getMessage() + " / " + rollback.getMessage());
+                }
+            }
+        };
+        h.roll.start(Harness.migration("02_alter", ALTER), new StartOptions(false, 500, Duration.ZERO, progress));
+        String busy = "a migration for schema \"" + h.schema + "\" is already in progress: another pgroll process is "
+                + "running start, complete or rollback on it";
+        assertEquals("start of \"02_alter\" is running / " + busy + " / " + busy, seen.get());
+        assertEquals(null, h.roll.status().note());
+        assertConverted(h.version("02_alter"));
     }
 
     /**
@@ -119,7 +143,10 @@ class FaultToleranceTest {
     @Test
     void aCompleteKilledHalfWayIsFinishedByRunningItAgainAndCannotBeRolledBack() throws Exception {
         h.start("02_alter", ALTER);
+        assertEquals(null, h.roll.status().note(), "a finished start");
         assertEquals(137, child("step:3", "complete", h.url, h.schema));
+        assertEquals("complete of \"02_alter\" was interrupted: run complete again to finish it",
+                h.roll.status().note());
         PgRollException rollback = assertThrows(PgRollException.class, h.roll::rollback);
         assertTrue(rollback.getMessage().contains("run complete again"), rollback.getMessage());
         h.roll.complete();
