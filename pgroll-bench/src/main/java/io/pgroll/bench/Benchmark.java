@@ -94,6 +94,12 @@ public final class Benchmark {
         return server.getJdbcUrl("postgres", name);
     }
 
+    /** Drops a database made by {@link #newDatabase}, so that rounds do not fill the disk. */
+    void dropDatabase(String url) throws SQLException {
+        String name = url.substring(url.lastIndexOf('/') + 1).split("\\?")[0];
+        sql(server.getJdbcUrl("postgres", "postgres"), "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+    }
+
     static void sql(String url, String... statements) throws SQLException {
         try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
             for (String sql : statements) {
@@ -172,36 +178,62 @@ public final class Benchmark {
 
     // ---- 1. backfill throughput ------------------------------------------------------------------------------
 
+    /**
+     * Each size is measured in several rounds (one at 10M rows and above), each round a bulk UPDATE and then the
+     * backfill of a table of its own, seconds apart; the table gives the medians, so that one disturbed round on a
+     * shared machine does not decide the figure.
+     */
     private void backfill(List<Long> sizes) throws SQLException {
         println("## Backfill: alter_column type change (integer to bigint, up/down casts) vs one bulk UPDATE");
         println("");
-        println("| rows | bulk UPDATE rows/s | pgroll backfill rows/s | ratio | start total s | complete s |");
-        println("|---:|---:|---:|---:|---:|---:|");
+        println("Each round: a fresh table, one bulk `UPDATE` of a new column, then pgroll start on an identical table "
+                + "(backfill time: the fill, installing the triggers and the catch-up pass). Medians over the rounds; "
+                + "the ratio column is the median of the rounds' ratios, with their range.");
+        println("");
+        println("| rows | rounds | bulk UPDATE rows/s | pgroll backfill rows/s | ratio (range) | start total s | complete s |");
+        println("|---:|---:|---:|---:|---|---:|---:|");
         for (long n : sizes) {
-            String url = newDatabase();
-            try (PgRoll roll = roll(url)) {
-                usersTable(roll, url, "bulk", n);
-                usersTable(roll, url, "users", n);
-                sql(url, "ALTER TABLE bulk ADD COLUMN value_new bigint", "CHECKPOINT");
-                long t0 = System.nanoTime();
-                sql(url, "UPDATE bulk SET value_new = CAST(value AS bigint)");
-                double bulk = n / seconds(System.nanoTime() - t0);
-                sql(url, "DROP TABLE bulk CASCADE", "CHECKPOINT");
+            int rounds = n >= 10_000_000 ? 1 : 3;
+            List<Double> bulk = new ArrayList<>();
+            List<Double> backfill = new ArrayList<>();
+            List<Double> ratio = new ArrayList<>();
+            List<Double> start = new ArrayList<>();
+            List<Double> complete = new ArrayList<>();
+            for (int round = 0; round < rounds; round++) {
+                String url = newDatabase();
+                try (PgRoll roll = roll(url)) {
+                    usersTable(roll, url, "bulk", n);
+                    usersTable(roll, url, "users", n);
+                    sql(url, "ALTER TABLE bulk ADD COLUMN value_new bigint", "CHECKPOINT");
+                    long t0 = System.nanoTime();
+                    sql(url, "UPDATE bulk SET value_new = CAST(value AS bigint)");
+                    bulk.add(n / seconds(System.nanoTime() - t0));
+                    sql(url, "DROP TABLE bulk CASCADE", "CHECKPOINT");
 
-                long s0 = System.nanoTime();
-                PgRoll.StartResult r = start(roll, "02_bigint", """
-                        {"operations":[{"alter_column":{"table":"users","column":"value","type":"bigint",
-                          "up":"CAST(value AS bigint)","down":"CAST(value AS integer)"}}]}""");
-                double startSeconds = seconds(System.nanoTime() - s0);
-                double backfill = r.backfilledRows() / (r.backfillTime().toNanos() / 1e9);
-                long c0 = System.nanoTime();
-                roll.complete();
-                double completeSeconds = seconds(System.nanoTime() - c0);
-                println(String.format(Locale.ROOT, "| %,d | %,.0f | %,.0f | %.2f | %.2f | %.2f |", n, bulk, backfill,
-                        backfill / bulk, startSeconds, completeSeconds));
+                    long s0 = System.nanoTime();
+                    PgRoll.StartResult r = start(roll, "02_bigint", """
+                            {"operations":[{"alter_column":{"table":"users","column":"value","type":"bigint",
+                              "up":"CAST(value AS bigint)","down":"CAST(value AS integer)"}}]}""");
+                    start.add(seconds(System.nanoTime() - s0));
+                    backfill.add(r.backfilledRows() / (r.backfillTime().toNanos() / 1e9));
+                    ratio.add(backfill.get(round) / bulk.get(round));
+                    long c0 = System.nanoTime();
+                    roll.complete();
+                    complete.add(seconds(System.nanoTime() - c0));
+                }
+                dropDatabase(url);
             }
+            println(String.format(Locale.ROOT, "| %,d | %d | %,.0f | %,.0f | %.2f (%.2f-%.2f) | %.2f | %.2f |", n, rounds,
+                    median(bulk), median(backfill), median(ratio), ratio.stream().mapToDouble(d -> d).min().orElseThrow(),
+                    ratio.stream().mapToDouble(d -> d).max().orElseThrow(), median(start), median(complete)));
         }
         println("");
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int mid = sorted.size() / 2;
+        return sorted.size() % 2 == 1 ? sorted.get(mid) : (sorted.get(mid - 1) + sorted.get(mid)) / 2;
     }
 
     // ---- 2. write throughput with sync triggers --------------------------------------------------------------

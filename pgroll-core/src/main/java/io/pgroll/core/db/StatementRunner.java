@@ -74,6 +74,12 @@ public final class StatementRunner {
         }, params);
     }
 
+    /** Runs a data-modifying statement with lock-timeout retry and returns the number of rows it changed. */
+    public long update(String sql) {
+        LOG.debug("{}", sql);
+        return withRetry(sql, PreparedStatement::executeLargeUpdate);
+    }
+
     @FunctionalInterface
     private interface Call<T> {
         T run(PreparedStatement ps) throws SQLException;

@@ -38,6 +38,7 @@ final class Backfill {
     private static final int FIRST_ADAPTIVE_BATCH = 5000;
     private static final int MIN_BATCH = 100;
     private static final int MAX_BATCH = 200_000;
+    private static final int CATCH_UP_FIRST_BATCH = 50_000;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Logger LOG = LoggerFactory.getLogger(Backfill.class);
 
@@ -57,14 +58,15 @@ final class Backfill {
 
     /**
      * Where a table's backfill stands, saved in the journal with every batch: {@code since} (the oldest transaction
-     * running when the backfill began), {@code xids} (the batches' transactions), {@code at} (the next key or page,
-     * absent when done, with {@code done: true}), and {@code catchUp} (the same for the catch-up pass).
+     * running when the backfill began), {@code fill} and {@code catchUp} (the next key or page of each pass, or
+     * {@code done: true}), and {@code xids}, the transactions of the batches, which the journal adds itself.
      */
     private static final class Cursor {
         final ObjectNode json;
 
         Cursor(ObjectNode json) {
             this.json = json;
+            json.remove("xids");
         }
 
         boolean done(String pass) {
@@ -73,19 +75,6 @@ final class Backfill {
 
         JsonNode at(String pass) {
             return json.path(pass);
-        }
-
-        List<String> xids() {
-            List<String> out = new ArrayList<>();
-            json.withArray("xids").forEach(x -> out.add(x.asText()));
-            return out;
-        }
-
-        /** This cursor with the pass moved on, as JSON (the batch's own transaction is added in SQL). */
-        String after(String pass, Map<String, Object> position) {
-            ObjectNode copy = json.deepCopy();
-            copy.set(pass, JSON.valueToTree(position));
-            return copy.toString();
         }
     }
 
@@ -104,14 +93,20 @@ final class Backfill {
         }
         String regclass = Sql.qualified(schema, table);
         long total = estimateRows(regclass);
+        long t0 = System.nanoTime();
         return withTriggersAside(() -> {
             List<KeyColumn> key = identity(regclass);
             long done = key.isEmpty()
                     ? byPosition(table, regclass, update(regclass, ups), total, FILL)
                     : byKey(table, regclass, update(regclass, ups), key, total);
             options.progress().update(table, done, Math.max(done, total));
+            LOG.info("backfill of {}: {} rows in {} s", table, done, seconds(t0));
             return done;
         });
+    }
+
+    private static String seconds(long startNanos) {
+        return String.format(java.util.Locale.ROOT, "%.2f", (System.nanoTime() - startNanos) / 1e9);
     }
 
     /**
@@ -124,9 +119,10 @@ final class Backfill {
             return 0;
         }
         String regclass = Sql.qualified(schema, table);
+        long t0 = System.nanoTime();
         return withTriggersAside(() -> {
             long rows = byPosition(table, regclass, update(regclass, ups), 0, CATCH_UP);
-            LOG.info("backfill of {}: {} rows written during the backfill rewritten", table, rows);
+            LOG.info("backfill of {}: {} rows written meanwhile by others rewritten in {} s", table, rows, seconds(t0));
             return rows;
         });
     }
@@ -135,7 +131,6 @@ final class Backfill {
         ObjectNode json = JSON.createObjectNode();
         // The oldest transaction still running: every row it or a later transaction writes may miss the backfill.
         json.put("since", runner.query("SELECT CAST(pg_snapshot_xmin(pg_current_snapshot()) AS xid)::text").get(0).get(0));
-        json.putArray("xids");
         return new Cursor(json);
     }
 
@@ -259,7 +254,10 @@ final class Backfill {
                 ? Double.parseDouble(sizes.get(2)) / Double.parseDouble(sizes.get(1))
                 : (double) Math.max(total, 1) / Math.max(1, Long.parseLong(sizes.get(0)));
         rowsPerPage = Math.max(1.0, rowsPerPage);
-        BatchSizer sizer = new BatchSizer(options.batchSize());
+        // The catch-up mostly reads (few rows need rewriting), so its ranges start wide and follow the time target
+        // whatever the configured batch size.
+        BatchSizer sizer = pass.equals(CATCH_UP) ? new BatchSizer(true, CATCH_UP_FIRST_BATCH)
+                : new BatchSizer(options.batchSize());
         long done = 0;
         for (long page = at.path("page").asLong(0); page < pages; ) {
             long t0 = System.nanoTime();
@@ -267,9 +265,11 @@ final class Backfill {
             String range = "r.ctid >= " + Sql.literal("(" + page + ",0)") + "::tid AND r.ctid < "
                     + Sql.literal("(" + (page + span) + ",0)") + "::tid";
             if (pass.equals(CATCH_UP)) {
+                // The transactions as a constant array, so that each row's is looked up in a hash table.
+                String backfillTransactions = journal.read().orElseThrow().backfill().path(table).path("xids")
+                        .toString().replace('[', '{').replace(']', '}');
                 range += " AND age(r.xmin) <= age(CAST(" + Sql.literal(cursor.json.get("since").asText()) + " AS xid))"
-                        + " AND NOT r.xmin = ANY (CAST(" + Sql.literal("{" + String.join(",", cursor.xids()) + "}")
-                        + " AS xid[]))";
+                        + " AND NOT r.xmin = ANY (CAST(" + Sql.literal(backfillTransactions) + " AS xid[]))";
             }
             done += batch(update + range, table, pass,
                     page + span >= pages ? Map.of("done", true) : Map.of("page", page + span, "pages", pages));
@@ -284,20 +284,15 @@ final class Backfill {
     }
 
     /**
-     * Runs one batch and records the cursor after it, with the batch's transaction, in the same statement, so both
-     * happen or neither.
+     * Runs one batch and records the cursor after it, with the batch's transaction added to the cursor's
+     * {@code xids}, in the same statement, so both happen or neither.
      */
     private long batch(String update, String table, String pass, Map<String, Object> position) {
         Cursor cursor = cursors.get(table);
-        String after = Sql.literal(cursor.after(pass, position)) + "::jsonb";
-        String xid = "CAST(CAST(pg_current_xact_id() AS xid) AS text)";
-        List<String> result = runner.query("WITH u AS (" + update + " RETURNING 1), j AS ("
-                + journal.recordCursor(table, "jsonb_set(" + after + ", '{xids}', (" + after + " -> 'xids') || to_jsonb("
-                + xid + "::bigint))") + ") SELECT count(*), " + xid + " FROM u").get(0);
         cursor.json.set(pass, JSON.valueToTree(position));
-        cursor.json.withArray("xids").add(Long.parseLong(result.get(1)));
+        long rows = runner.update("WITH j AS (" + journal.recordCursor(table, cursor.json.toString()) + ") " + update);
         FaultPoints.reached("backfill.batch");
-        return Long.parseLong(result.get(0));
+        return rows;
     }
 
     private void pause() {
@@ -318,8 +313,13 @@ final class Backfill {
         private int size;
 
         BatchSizer(int configured) {
-            this.adaptive = configured == StartOptions.AUTO_BATCH_SIZE;
-            this.size = adaptive ? FIRST_ADAPTIVE_BATCH : configured;
+            this(configured == StartOptions.AUTO_BATCH_SIZE, configured == StartOptions.AUTO_BATCH_SIZE
+                    ? FIRST_ADAPTIVE_BATCH : configured);
+        }
+
+        BatchSizer(boolean adaptive, int first) {
+            this.adaptive = adaptive;
+            this.size = first;
         }
 
         int size() {

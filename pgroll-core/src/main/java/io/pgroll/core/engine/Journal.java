@@ -94,9 +94,14 @@ final class Journal {
         runner.execute(Step.sql("DELETE FROM " + table + where));
     }
 
-    /** An UPDATE recording a table's backfill cursor (a jsonb expression), to run as a CTE of the batch's statement. */
-    String recordCursor(String physicalTable, String cursorJsonb) {
-        return "UPDATE " + table + " SET backfill = jsonb_set(backfill, ARRAY[" + Sql.literal(physicalTable) + "], "
-                + cursorJsonb + "), updated_at = now()" + where;
+    /**
+     * An UPDATE recording a table's backfill cursor, to run as a CTE of the batch's statement; it adds the batch's
+     * transaction to the cursor's {@code xids}.
+     */
+    String recordCursor(String physicalTable, String cursorJson) {
+        String path = "ARRAY[" + Sql.literal(physicalTable) + "]";
+        return "UPDATE " + table + " SET backfill = jsonb_set(backfill, " + path + ", jsonb_set(" + Sql.literal(cursorJson)
+                + "::jsonb, '{xids}', COALESCE(backfill #> " + path + " -> 'xids', '[]') || to_jsonb("
+                + "CAST(CAST(pg_current_xact_id() AS xid) AS text)::bigint))), updated_at = now()" + where;
     }
 }
