@@ -238,32 +238,48 @@ public final class Benchmark {
 
     // ---- 2. write throughput with sync triggers --------------------------------------------------------------
 
+    /** Three rounds, each on a fresh table measured without and then with the migration active; medians. */
     private void writes(long n) throws Exception {
         println("## Writes through the old version: migration active (sync triggers on) vs no migration");
         println("");
         println("Migration: alter_column `name` NOT NULL, up `CASE WHEN name IS NULL THEN 'placeholder' ELSE name END` "
-                + "(pgroll's own benchmark). " + String.format(Locale.ROOT, "%,d", n) + " rows.");
+                + "(pgroll's own benchmark). " + String.format(Locale.ROOT, "%,d", n) + " rows. Three rounds, each "
+                + "on a fresh table; medians, and the range of the rounds' ratios.");
         println("");
-        String url = newDatabase();
-        try (PgRoll roll = roll(url)) {
-            usersTable(roll, url, "users", n);
-            String oldVersion = url + "&options=-c%20search_path%3Dpublic_01_users";
-            double bulkBefore = bulkUpdate(url, oldVersion, n);
-            double pointBefore = new PointUpdates(oldVersion, n, 4, 10).run();
-            start(roll, "02_not_null", """
-                    {"operations":[{"alter_column":{"table":"users","column":"name","nullable":false,
-                      "up":"CASE WHEN name IS NULL THEN 'placeholder' ELSE name END","down":"name"}}]}""");
-            double bulkDuring = bulkUpdate(url, oldVersion, n);
-            double pointDuring = new PointUpdates(oldVersion, n, 4, 10).run();
-            roll.rollback();
-            println("| workload | no migration | migration active | ratio |");
-            println("|---|---:|---:|---:|");
-            println(String.format(Locale.ROOT, "| bulk `UPDATE users SET name = 'person'` (rows/s) | %,.0f | %,.0f | %.2f |",
-                    bulkBefore, bulkDuring, bulkDuring / bulkBefore));
-            println(String.format(Locale.ROOT, "| point updates by id, 4 connections x 10 s (tx/s) | %,.0f | %,.0f | %.2f |",
-                    pointBefore, pointDuring, pointDuring / pointBefore));
+        List<Double> bulkBefore = new ArrayList<>();
+        List<Double> bulkDuring = new ArrayList<>();
+        List<Double> pointBefore = new ArrayList<>();
+        List<Double> pointDuring = new ArrayList<>();
+        for (int round = 0; round < 3; round++) {
+            String url = newDatabase();
+            try (PgRoll roll = roll(url)) {
+                usersTable(roll, url, "users", n);
+                String oldVersion = url + "&options=-c%20search_path%3Dpublic_01_users";
+                bulkBefore.add(bulkUpdate(url, oldVersion, n));
+                pointBefore.add(new PointUpdates(oldVersion, n, 4, 10).run());
+                start(roll, "02_not_null", """
+                        {"operations":[{"alter_column":{"table":"users","column":"name","nullable":false,
+                          "up":"CASE WHEN name IS NULL THEN 'placeholder' ELSE name END","down":"name"}}]}""");
+                bulkDuring.add(bulkUpdate(url, oldVersion, n));
+                pointDuring.add(new PointUpdates(oldVersion, n, 4, 10).run());
+            }
+            dropDatabase(url);
         }
+        println("| workload | no migration | migration active | ratio (range) |");
+        println("|---|---:|---:|---|");
+        println(writesRow("bulk `UPDATE users SET name = 'person'` (rows/s)", bulkBefore, bulkDuring));
+        println(writesRow("point updates by id, 4 connections x 10 s (tx/s)", pointBefore, pointDuring));
         println("");
+    }
+
+    private static String writesRow(String workload, List<Double> before, List<Double> during) {
+        List<Double> ratios = new ArrayList<>();
+        for (int i = 0; i < before.size(); i++) {
+            ratios.add(during.get(i) / before.get(i));
+        }
+        return String.format(Locale.ROOT, "| %s | %,.0f | %,.0f | %.2f (%.2f-%.2f) |", workload, median(before),
+                median(during), median(ratios), ratios.stream().mapToDouble(d -> d).min().orElseThrow(),
+                ratios.stream().mapToDouble(d -> d).max().orElseThrow());
     }
 
     private static double bulkUpdate(String adminUrl, String clientUrl, long n) throws SQLException {

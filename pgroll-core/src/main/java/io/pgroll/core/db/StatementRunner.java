@@ -20,8 +20,12 @@ public final class StatementRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(StatementRunner.class);
 
+    /** deadlock_timeout (ms) a superuser sets for a step waiting out an autovacuum. */
+    private static final long AUTOVACUUM_DEADLOCK_TIMEOUT_MS = 100;
+
     private final Connection connection;
     private final LockRetry retry;
+    private String savedLockTimeout;
 
     public StatementRunner(Connection connection, LockRetry retry) {
         this.connection = connection;
@@ -34,21 +38,87 @@ public final class StatementRunner {
 
     public void execute(Step step) {
         long start = System.nanoTime();
+        boolean outwaitNext = false;
+        boolean triedOutwaiting = false;
         for (int attempt = 0; ; attempt++) {
             String[] current = new String[1];
+            boolean outwaiting = outwaitNext;
+            outwaitNext = false;
             try {
-                runOnce(step, current);
+                runOnce(outwaiting ? outwaitingAutovacuum(step) : step, current);
                 return;
             } catch (SQLException e) {
                 cleanUp(step);
                 if (LockRetry.isLockTimeout(e) && retry.shouldRetry(start)) {
+                    if (!triedOutwaiting && autovacuumRunning()) {
+                        triedOutwaiting = true;
+                        outwaitNext = true;
+                        LOG.info("lock not available for [{}] while autovacuum runs; letting the server cancel it",
+                                firstLine(step));
+                        continue;
+                    }
                     long waitMs = retry.delay(attempt).toMillis();
                     LOG.info("lock not available for [{}]; retrying in {} ms", firstLine(step), waitMs);
                     sleep(waitMs);
                     continue;
                 }
                 throw new SqlFailure(step, current[0], e);
+            } finally {
+                if (outwaiting && !step.transactional()) {
+                    restoreTimeouts();
+                }
             }
+        }
+    }
+
+    /**
+     * Whether an autovacuum worker runs in this database. A step that timed out on its lock may be waiting for one, and
+     * would go on timing out until the vacuum ends (tens of seconds on a large table that a backfill just filled with
+     * dead rows): PostgreSQL cancels an autovacuum that blocks a lock request only once the request has waited
+     * deadlock_timeout, which a short lock_timeout never reaches.
+     */
+    private boolean autovacuumRunning() {
+        return !query("SELECT 1 FROM pg_stat_activity WHERE backend_type = 'autovacuum worker' "
+                + "AND datname = current_database()").isEmpty();
+    }
+
+    /**
+     * The step with a lock_timeout that outlasts deadlock_timeout, so that the server cancels a blocking autovacuum
+     * (one that prevents wraparound is never cancelled; the step then times out as before). A superuser lowers its own
+     * deadlock_timeout first, so that clients queued behind the lock request are held up as briefly as possible.
+     */
+    private Step outwaitingAutovacuum(Step step) throws SQLException {
+        List<List<String>> settings = query("SELECT current_setting('is_superuser'), "
+                + "(SELECT setting FROM pg_settings WHERE name = 'deadlock_timeout'), "
+                + "(SELECT setting FROM pg_settings WHERE name = 'lock_timeout')");
+        boolean superuser = "on".equals(settings.get(0).get(0));
+        long deadlockMs = superuser ? AUTOVACUUM_DEADLOCK_TIMEOUT_MS : Long.parseLong(settings.get(0).get(1));
+        long lockMs = deadlockMs + Math.max(Long.parseLong(settings.get(0).get(2)), AUTOVACUUM_DEADLOCK_TIMEOUT_MS);
+        String scope = step.transactional() ? "SET LOCAL " : "SET ";
+        List<String> statements = new ArrayList<>();
+        statements.add(scope + "lock_timeout = " + lockMs);
+        if (superuser) {
+            statements.add(scope + "deadlock_timeout = " + deadlockMs);
+        }
+        if (!step.transactional()) {
+            savedLockTimeout = settings.get(0).get(2);
+            try (Statement s = connection.createStatement()) {
+                for (String sql : statements) {
+                    s.execute(sql);
+                }
+            }
+            return step;
+        }
+        statements.addAll(step.statements());
+        return new Step(statements, true, step.onFailure());
+    }
+
+    private void restoreTimeouts() {
+        try (Statement s = connection.createStatement()) {
+            s.execute("SET lock_timeout = " + savedLockTimeout);
+            s.execute("RESET deadlock_timeout");
+        } catch (SQLException e) {
+            throw new SqlFailure(Step.sql("SET lock_timeout"), "SET lock_timeout", e);
         }
     }
 

@@ -39,6 +39,9 @@ final class Backfill {
     private static final int MIN_BATCH = 100;
     private static final int MAX_BATCH = 200_000;
     private static final int CATCH_UP_FIRST_BATCH = 50_000;
+    /** The passes over a table, as named in its cursor. */
+    private static final String FILL = "fill";
+    private static final String CATCH_UP = "catchUp";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Logger LOG = LoggerFactory.getLogger(Backfill.class);
 
@@ -77,9 +80,6 @@ final class Backfill {
             return json.path(pass);
         }
     }
-
-    private static final String FILL = "fill";
-    private static final String CATCH_UP = "catchUp";
 
     /**
      * Backfills one table with the up triggers that fire on it, from {@code saved} (the journal's cursor where an

@@ -22,17 +22,20 @@ final class SyncTriggers {
     static void sync(PlanContext ctx, String table, Table t, String column, String up, String down,
                      Map<String, String> oldColumns, Map<String, String> newColumns) {
         String copy = newColumns.get(column);
-        ctx.trigger(new TriggerSpec(Names.trigger(table, column), t.physicalName(), TriggerSpec.Direction.UP, column,
-                copy, orColumn(up, column), oldColumns));
-        ctx.trigger(new TriggerSpec(Names.trigger(table, copy), t.physicalName(), TriggerSpec.Direction.DOWN, column,
-                oldColumns.get(column), orColumn(down, column), newColumns));
+        ctx.triggerPair(new TriggerSpec(Names.trigger(table, column), t.physicalName(), TriggerSpec.Direction.UP, column,
+                copy, orColumn(up, column), oldColumns),
+                new TriggerSpec(Names.trigger(table, copy), t.physicalName(), TriggerSpec.Direction.DOWN, column,
+                        oldColumns.get(column), orColumn(down, column), newColumns));
     }
 
     private static String orColumn(String expression, String column) {
         return expression == null || expression.isBlank() ? Sql.ident(column) : expression;
     }
 
-    /** DROP FUNCTION ... CASCADE (which drops the trigger too) for both triggers of every column. */
+    /**
+     * DROP FUNCTION ... CASCADE (which drops the trigger too) for the trigger of every column (under the up
+     * trigger's name; the down trigger's name is dropped too, as earlier versions installed it apart).
+     */
     static List<String> dropAll(PlanContext ctx, String table, List<String> columns) {
         List<String> statements = new ArrayList<>();
         for (String c : columns) {

@@ -117,20 +117,30 @@ public final class PlanContext {
      * the first and replaces it.
      */
     public void trigger(TriggerSpec trigger) {
-        TriggerSpec installed = trigger;
-        boolean merged = false;
-        for (int i = 0; i < triggers.size() && !merged; i++) {
+        add(Triggers.step(install(trigger), targetSchema, versionSchema), StartSchedule.Role.TRIGGER);
+        triggered = true;
+    }
+
+    /**
+     * Like {@link #trigger}, for the up and the down trigger of one column: they are installed as one row trigger,
+     * named after the up trigger, whose function picks the direction, so that a write pays one trigger, not two.
+     */
+    public void triggerPair(TriggerSpec up, TriggerSpec down) {
+        add(Triggers.pairStep(install(up), install(down), targetSchema, versionSchema), StartSchedule.Role.TRIGGER);
+        triggered = true;
+    }
+
+    /** Records the trigger, chained onto an earlier one of the same name; returns what is to be installed. */
+    private TriggerSpec install(TriggerSpec trigger) {
+        for (int i = 0; i < triggers.size(); i++) {
             if (triggers.get(i).name().equals(trigger.name())) {
-                installed = triggers.get(i).chain(trigger);
-                triggers.set(i, installed);
-                merged = true;
+                TriggerSpec chained = triggers.get(i).chain(trigger);
+                triggers.set(i, chained);
+                return chained;
             }
         }
-        if (!merged) {
-            triggers.add(trigger);
-        }
-        add(Triggers.step(installed, targetSchema, versionSchema), StartSchedule.Role.TRIGGER);
-        triggered = true;
+        triggers.add(trigger);
+        return trigger;
     }
 
     /** Removes and returns the steps planned so far, so that the caller can run them; the operation is done. */

@@ -8,12 +8,14 @@ import java.util.Map;
 /**
  * Renders the row triggers that keep old and new columns in step. An UP trigger runs the user's {@code up}
  * expression for writers that are not on the new version (including clients on the base schema); a DOWN trigger
- * runs {@code down} for writers on the new version. Exactly one of the two fires for any write.
+ * runs {@code down} for writers on the new version. Exactly one of the two acts on any write.
  *
- * <p>The trigger's WHEN clause decides, without entering the function, whether the writer's version needs it; the
- * function body is a single assignment with the expression's column names bound to {@code NEW}, so a write pays one
- * expression evaluation and no per-column declarations. The backfill session sets {@link #BACKFILL_SETTING}: it
- * writes the up values itself, in the UPDATE, and the triggers stand aside.
+ * <p>A lone trigger's WHEN clause decides, without entering the function, whether the writer's version needs it. The
+ * up and down triggers of one column are one row trigger whose function picks the direction: every row trigger costs
+ * an updated row a tuple lock and a WHEN evaluation, whether it fires or not. The function body assigns with the
+ * expression's column names bound to {@code NEW}, so a write pays one expression evaluation and no per-column
+ * declarations. The backfill session sets {@link #BACKFILL_SETTING}: it writes the up values itself, in the UPDATE,
+ * and the triggers stand aside.
  */
 public final class Triggers {
 
@@ -25,28 +27,40 @@ public final class Triggers {
 
     /** The function and the trigger, created or replaced in one transaction. */
     public static Step step(TriggerSpec t, String targetSchema, String versionSchema) {
-        return Step.sql(functionSql(t, targetSchema),
-                "CREATE OR REPLACE TRIGGER " + Sql.ident(t.name()) + " BEFORE UPDATE OR INSERT ON "
-                        + Sql.qualified(targetSchema, t.physicalTable()) + " FOR EACH ROW WHEN ("
-                        + condition(t.direction(), versionSchema) + ") EXECUTE FUNCTION "
-                        + Sql.qualified(targetSchema, t.name()) + "()");
+        String when = notBackfill() + " AND " + (t.direction() == TriggerSpec.Direction.DOWN ? "" : "NOT ")
+                + onNewVersion(versionSchema);
+        return step(t.name(), t.physicalTable(), "  " + assignment(t) + "\n", when, targetSchema);
+    }
+
+    /** The up and down trigger of one column as one trigger, named after the up trigger. */
+    public static Step pairStep(TriggerSpec up, TriggerSpec down, String targetSchema, String versionSchema) {
+        String body = "  IF " + onNewVersion(versionSchema) + " THEN\n    " + assignment(down) + "\n  ELSE\n    "
+                + assignment(up) + "\n  END IF;\n";
+        return step(up.name(), up.physicalTable(), body, notBackfill(), targetSchema);
+    }
+
+    private static Step step(String name, String physicalTable, String body, String when, String targetSchema) {
+        String function = "BEGIN\n" + body + "  RETURN NEW;\nEND;";
+        String tag = dollarTag(function);
+        return Step.sql("CREATE OR REPLACE FUNCTION " + Sql.qualified(targetSchema, name) + "() RETURNS trigger "
+                        + "LANGUAGE plpgsql AS " + tag + "\n" + function + "\n" + tag,
+                "CREATE OR REPLACE TRIGGER " + Sql.ident(name) + " BEFORE UPDATE OR INSERT ON "
+                        + Sql.qualified(targetSchema, physicalTable) + " FOR EACH ROW WHEN (" + when
+                        + ") EXECUTE FUNCTION " + Sql.qualified(targetSchema, name) + "()");
+    }
+
+    private static String assignment(TriggerSpec t) {
+        return "NEW." + Sql.ident(t.targetColumn()) + " := " + bind(t.expression(), t.variables(), "NEW.") + ";";
     }
 
     /** Whether a write comes from a client of the new version: its search_path is exactly the version schema. */
-    static String condition(TriggerSpec.Direction direction, String versionSchema) {
-        String onNewVersion = "current_setting('search_path') IN (" + Sql.literal(versionSchema) + ", "
+    private static String onNewVersion(String versionSchema) {
+        return "current_setting('search_path') IN (" + Sql.literal(versionSchema) + ", "
                 + Sql.literal(Sql.ident(versionSchema)) + ")";
-        // The backfill setting is tested first: during a backfill every row then costs one setting lookup.
-        String notBackfill = "current_setting(" + Sql.literal(BACKFILL_SETTING) + ", true) IS DISTINCT FROM 'on'";
-        return notBackfill + " AND " + (direction == TriggerSpec.Direction.DOWN ? "" : "NOT ") + onNewVersion;
     }
 
-    static String functionSql(TriggerSpec t, String targetSchema) {
-        String body = "BEGIN\n  NEW." + Sql.ident(t.targetColumn()) + " := "
-                + bind(t.expression(), t.variables(), "NEW.") + ";\n  RETURN NEW;\nEND;";
-        String tag = dollarTag(body);
-        return "CREATE OR REPLACE FUNCTION " + Sql.qualified(targetSchema, t.name()) + "() RETURNS trigger "
-                + "LANGUAGE plpgsql AS " + tag + "\n" + body + "\n" + tag;
+    private static String notBackfill() {
+        return "current_setting(" + Sql.literal(BACKFILL_SETTING) + ", true) IS DISTINCT FROM 'on'";
     }
 
     /**
