@@ -315,13 +315,14 @@ public final class Duplication {
         for (Inbound in : inbound) {
             swap.add("ALTER TABLE " + in.table() + " DROP CONSTRAINT IF EXISTS " + Sql.ident(in.fk().name()));
         }
-        // Dropping the originals drops their unique constraints, and a constraint cannot be made deferrable after it
-        // was added: each one's deferrability is kept in a transaction-local setting for its re-creation below.
+        // Dropping the originals drops their unique and primary key constraints, and a constraint cannot be made
+        // deferrable after it was added: each one's deferrability is kept in a transaction-local setting for its
+        // re-creation below.
         List<Constraints.Named> copied = copiedObjects(t, columns);
         Map<String, String> deferralSetting = new LinkedHashMap<>();
         for (Constraints.Named object : copied) {
-            if (object instanceof Constraints.Unique) {
-                String setting = "pgroll.unique_deferral_" + deferralSetting.size();
+            if (object instanceof Constraints.Unique || backsPrimaryKey(t, object)) {
+                String setting = "pgroll.deferral_" + deferralSetting.size();
                 deferralSetting.put(object.name(), setting);
                 swap.add("SELECT set_config(" + Sql.literal(setting) + ", " + deferral(table,
                         object.name().substring(COPY_PREFIX.length())) + ", true)");
@@ -339,7 +340,6 @@ public final class Duplication {
             }
             col.setPhysicalName(c);
         }
-        List<String> pk = t.primaryKey();
         for (Constraints.Named object : copied) {
             String original = object.name().substring(COPY_PREFIX.length());
             if (object instanceof Constraints.Check || object instanceof Constraints.ForeignKey) {
@@ -347,15 +347,12 @@ public final class Duplication {
             } else if (object instanceof Constraints.Unique) {
                 swap.add("ALTER INDEX IF EXISTS " + Sql.qualified(ctx.targetSchema(), object.name()) + " RENAME TO "
                         + Sql.ident(original));
-                swap.add(doBlock("BEGIN\n  EXECUTE " + Sql.literal("ALTER TABLE " + table + " ADD CONSTRAINT "
-                        + Sql.ident(original) + " UNIQUE USING INDEX " + Sql.ident(original)) + " || current_setting("
-                        + Sql.literal(deferralSetting.get(object.name())) + ");\nEND;"));
+                swap.add(reattach(table, original, "UNIQUE", deferralSetting.get(object.name())));
             } else if (object instanceof Constraints.Index index) {
                 swap.add("ALTER INDEX IF EXISTS " + Sql.qualified(ctx.targetSchema(), index.name()) + " RENAME TO "
                         + Sql.ident(original));
-                if (index.unique() && index.columns().equals(pk) && isPrimaryKeyIndex(t, original)) {
-                    swap.add("ALTER TABLE " + table + " ADD CONSTRAINT " + Sql.ident(original)
-                            + " PRIMARY KEY USING INDEX " + Sql.ident(original));
+                if (backsPrimaryKey(t, object)) {
+                    swap.add(reattach(table, original, "PRIMARY KEY", deferralSetting.get(object.name())));
                 }
             }
         }
@@ -365,6 +362,19 @@ public final class Duplication {
         }
         ctx.sql(swap.toArray(String[]::new));
         forgetCopies(t, columns);
+    }
+
+    /** Re-creates a unique or primary key constraint on its renamed index, deferrable as the original was. */
+    private static String reattach(String table, String name, String kind, String deferralSetting) {
+        return doBlock("BEGIN\n  EXECUTE " + Sql.literal("ALTER TABLE " + table + " ADD CONSTRAINT " + Sql.ident(name)
+                + " " + kind + " USING INDEX " + Sql.ident(name)) + " || current_setting("
+                + Sql.literal(deferralSetting) + ");\nEND;");
+    }
+
+    /** Whether a copied object is the copy of the index behind the primary key. */
+    private static boolean backsPrimaryKey(Table t, Constraints.Named copied) {
+        return copied instanceof Constraints.Index index && index.unique() && index.columns().equals(t.primaryKey())
+                && isPrimaryKeyIndex(t, index.name().substring(COPY_PREFIX.length()));
     }
 
     /** The first unique index over exactly the primary key columns is the one that backs the primary key. */

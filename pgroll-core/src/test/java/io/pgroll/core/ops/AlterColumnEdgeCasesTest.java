@@ -316,6 +316,30 @@ class AlterColumnEdgeCasesTest {
     }
 
     @Test
+    void deferrablePrimaryKeyStaysDeferrableWhenItsColumnIsCopied() {
+        h.startAndComplete("01_slots", """
+                {"operations":[{"create_table":{"name":"slots","columns":[{"name":"id","type":"integer"},
+                  {"name":"label","type":"text"}],
+                  "constraints":[{"name":"slots_pkey","type":"primary_key","columns":["id"],
+                    "deferrable":true,"initially_deferred":true}]}}]}""");
+        h.exec(h.version("01_slots"), "INSERT INTO slots VALUES (1, 'a'), (2, 'b')");
+        assertEquals("p t t t {id}", db.constraint("slots", "slots_pkey"));
+        String v2 = h.version("02_bigint");
+        h.lifecycle("02_bigint", """
+                {"operations":[{"alter_column":{"table":"slots","column":"id","type":"bigint",
+                  "up":"id","down":"id"}}]}""",
+                Harness.Check.NONE,
+                x -> assertEquals("p t t t {id}", db.constraint("slots", "slots_pkey")),
+                x -> {
+                    assertEquals("p t t t {id}", db.constraint("slots", "slots_pkey"));
+                    // swapping two keys passes only if uniqueness is checked at commit
+                    h.exec(v2, "DO $$ BEGIN UPDATE slots SET id = 2 WHERE label = 'a'; "
+                            + "UPDATE slots SET id = 1 WHERE label = 'b'; END $$");
+                    h.assertFails("23505", v2, "UPDATE slots SET id = 1");
+                });
+    }
+
+    @Test
     void tableWithoutPrimaryKeyIsBackfilledByItsUniqueNotNullColumn() {
         h.startAndComplete("01_codes", """
                 {"operations":[{"create_table":{"name":"codes","columns":[
