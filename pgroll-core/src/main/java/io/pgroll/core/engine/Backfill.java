@@ -259,19 +259,18 @@ final class Backfill {
         BatchSizer sizer = pass.equals(CATCH_UP) ? new BatchSizer(true, CATCH_UP_FIRST_BATCH)
                 : new BatchSizer(options.batchSize());
         long done = 0;
+        // The catch-up's condition; the fill's transactions as a constant array, so that each row's is looked up in a
+        // hash table (a row the catch-up itself moved further on is merely computed again).
+        String othersWrites = !pass.equals(CATCH_UP) ? ""
+                : " AND age(r.xmin) <= age(CAST(" + Sql.literal(cursor.json.get("since").asText()) + " AS xid))"
+                        + " AND NOT r.xmin = ANY (CAST(" + Sql.literal(journal.read().orElseThrow().backfill()
+                        .path(table).path("xids").toString().replace('[', '{').replace(']', '}')) + " AS xid[]))";
         for (long page = at.path("page").asLong(0); page < pages; ) {
             long t0 = System.nanoTime();
             long span = Math.max(1, (long) (sizer.size() / rowsPerPage));
             String range = "r.ctid >= " + Sql.literal("(" + page + ",0)") + "::tid AND r.ctid < "
                     + Sql.literal("(" + (page + span) + ",0)") + "::tid";
-            if (pass.equals(CATCH_UP)) {
-                // The transactions as a constant array, so that each row's is looked up in a hash table.
-                String backfillTransactions = journal.read().orElseThrow().backfill().path(table).path("xids")
-                        .toString().replace('[', '{').replace(']', '}');
-                range += " AND age(r.xmin) <= age(CAST(" + Sql.literal(cursor.json.get("since").asText()) + " AS xid))"
-                        + " AND NOT r.xmin = ANY (CAST(" + Sql.literal(backfillTransactions) + " AS xid[]))";
-            }
-            done += batch(update + range, table, pass,
+            done += batch(update + range + othersWrites, table, pass,
                     page + span >= pages ? Map.of("done", true) : Map.of("page", page + span, "pages", pages));
             if (pass.equals(FILL)) {
                 options.progress().update(table, done, Math.max(done, total));

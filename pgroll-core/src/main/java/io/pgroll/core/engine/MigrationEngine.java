@@ -111,10 +111,13 @@ public final class MigrationEngine {
         if (entry.isEmpty() || entry.get().phase() != Journal.Phase.STARTED) {
             boolean completing = entry.isPresent() && entry.get().phase() == Journal.Phase.COMPLETING;
             String command = (completing ? "complete" : "start") + " of \"" + active.get().name() + "\"";
-            note = !tryLockSchema() ? command + " is running"
-                    : command + " was interrupted: " + (completing ? "run complete again to finish it"
-                    : "run start again with the same migration to resume it, or roll it back");
-            unlockSchema();
+            if (!tryLockSchema()) {
+                note = command + " is running";
+            } else {
+                unlockSchema();
+                note = command + " was interrupted: " + (completing ? "run complete again to finish it"
+                        : "run start again with the same migration to resume it, or roll it back");
+            }
         }
         return new Status(schema(), version.get(), Status.IN_PROGRESS, note);
     }
