@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.pgroll.core.StartOptions;
 import io.pgroll.core.db.Sql;
 import io.pgroll.core.testing.Harness;
+import io.pgroll.core.testing.HarnessTest;
 import io.pgroll.core.testing.TestPostgres;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -20,7 +21,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -29,25 +29,18 @@ import org.junit.jupiter.api.Test;
  * rolled back, starts again and completes: no write fails, none is lost, and every row holds the value its writer
  * meant in both versions.
  */
-class ConcurrentClientsTest {
+class ConcurrentClientsTest extends HarnessTest {
     private static final int ROWS = 20_000;
     private static final String CHANGE = """
             {"operations":[{"alter_column":{"table":"accounts","column":"cents","type":"bigint",
               "up":"cents * 1000","down":"cents / 1000"}}]}""";
-    private Harness h;
 
     @BeforeEach
     void setUp() {
-        h = Harness.create();
         h.startAndComplete("01_create", """
                 {"operations":[{"create_table":{"name":"accounts","columns":[
                   {"name":"id","type":"bigserial","pk":true},{"name":"cents","type":"integer"}]}}]}""");
         h.exec(h.version("01_create"), "INSERT INTO accounts (cents) SELECT i FROM generate_series(1, " + ROWS + ") i");
-    }
-
-    @AfterEach
-    void tearDown() {
-        h.close();
     }
 
     /**

@@ -12,6 +12,7 @@ import io.pgroll.core.StartOptions;
 import io.pgroll.core.Status;
 import io.pgroll.core.db.Sql;
 import io.pgroll.core.testing.Harness;
+import io.pgroll.core.testing.HarnessTest;
 import io.pgroll.core.testing.TestPostgres;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -22,25 +23,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class EngineTest {
+class EngineTest extends HarnessTest {
     private static final String CREATE = """
             {"operations":[{"create_table":{"name":"items","columns":[
               {"name":"id","type":"bigserial","pk":true},{"name":"label","type":"text","nullable":true}]}}]}""";
-    private Harness h;
-
-    @BeforeEach
-    void setUp() {
-        h = Harness.create();
-    }
-
-    @AfterEach
-    void tearDown() {
-        h.close();
-    }
 
     @Test
     void startWaitsOutALongLockWithShortLockTimeoutsAndRetries() throws Exception {

@@ -13,39 +13,32 @@ import io.pgroll.core.Status;
 import io.pgroll.core.db.Sql;
 import io.pgroll.core.testing.ChildProcess;
 import io.pgroll.core.testing.Harness;
+import io.pgroll.core.testing.HarnessTest;
 import io.pgroll.core.testing.TestPostgres;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** A start or complete killed at any point, or cut off from the server, leaves a state that can be finished or undone. */
-class FaultToleranceTest {
+class FaultToleranceTest extends HarnessTest {
     private static final int ROWS = 5000;
     private static final String ALTER = """
             {"operations":[
               {"add_column":{"table":"items","up":"label || '!'","column":{"name":"shout","type":"text"}}},
               {"alter_column":{"table":"items","column":"qty","type":"bigint","up":"qty * 10","down":"qty / 10"}},
               {"create_index":{"name":"items_label_idx","table":"items","columns":[{"column":"label"}]}}]}""";
-    private Harness h;
 
     @BeforeEach
     void setUp() {
-        h = Harness.create();
         h.startAndComplete("01_create", """
                 {"operations":[{"create_table":{"name":"items","columns":[
                   {"name":"id","type":"serial","pk":true},{"name":"label","type":"text"},{"name":"qty","type":"int"}]}}]}""");
         h.exec(h.version("01_create"), "INSERT INTO items (label, qty) SELECT 'item' || i, i FROM generate_series(1, "
                 + ROWS + ") i");
-    }
-
-    @AfterEach
-    void tearDown() {
-        h.close();
     }
 
     private int child(String haltAt, String... args) throws Exception {

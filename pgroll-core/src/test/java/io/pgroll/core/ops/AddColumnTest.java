@@ -5,27 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pgroll.core.testing.Harness;
+import io.pgroll.core.testing.HarnessTest;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class AddColumnTest {
-    private Harness h;
-
+class AddColumnTest extends HarnessTest {
     @BeforeEach
     void setUp() {
-        h = Harness.create();
         h.startAndComplete("01_create", """
                 {"operations":[{"create_table":{"name":"users","columns":[
                   {"name":"id","type":"serial","pk":true},
                   {"name":"name","type":"varchar(255)","nullable":true}]}}]}""");
         h.exec(h.version("01_create"), "INSERT INTO users (name) VALUES ('alice'), ('bob'), (NULL)");
-    }
-
-    @AfterEach
-    void tearDown() {
-        h.close();
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.pgroll.core.StartOptions;
 import io.pgroll.core.db.Sql;
 import io.pgroll.core.migration.Migration;
 import io.pgroll.core.testing.Harness;
+import io.pgroll.core.testing.HarnessTest;
 import io.pgroll.core.testing.TestPostgres;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -28,7 +29,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -38,19 +38,17 @@ import org.junit.jupiter.api.Test;
  * Every row must end up with the value its last writer gave it, in the units of each version ({@code amount} text in
  * whole units becomes integer cents), after start and after complete.
  */
-class AlterColumnConcurrentWritersTest {
+class AlterColumnConcurrentWritersTest extends HarnessTest {
     private static final int ROWS = 50_000;
     private static final String MIGRATION = """
             {"operations":[{"alter_column":{"table":"accounts","column":"amount","type":"integer",
               "up":"CAST(amount AS integer) * 100","down":"CAST(amount / 100 AS text)"}}]}""";
 
-    private Harness h;
     private String v1;
     private String v2;
 
     @BeforeEach
     void setUp() {
-        h = Harness.create();
         h.startAndComplete("01_accounts", """
                 {"operations":[{"create_table":{"name":"accounts","columns":[
                   {"name":"id","type":"bigserial","pk":true},{"name":"owner","type":"integer"},
@@ -59,11 +57,6 @@ class AlterColumnConcurrentWritersTest {
         v2 = h.version("02_cents");
         h.exec(v1, "INSERT INTO accounts (owner, amount) SELECT g % 3, (g % 1000)::text FROM generate_series(1, "
                 + ROWS + ") g", "ANALYZE accounts");
-    }
-
-    @AfterEach
-    void tearDown() {
-        h.close();
     }
 
     /** One client: inserts rows and updates rows of its own share (id % 3 = its number), remembering what it wrote. */

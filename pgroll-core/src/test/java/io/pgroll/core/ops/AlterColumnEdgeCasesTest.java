@@ -9,10 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.pgroll.core.StartOptions;
 import io.pgroll.core.db.Sql;
 import io.pgroll.core.testing.Harness;
+import io.pgroll.core.testing.HarnessTest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,19 +23,12 @@ import org.junit.jupiter.params.provider.CsvSource;
  * keys referenced by foreign keys, tables without a primary key, serial columns, partial and multi-column indexes,
  * and defaults and checks that do not fit the new type.
  */
-class AlterColumnEdgeCasesTest {
-    private Harness h;
+class AlterColumnEdgeCasesTest extends HarnessTest {
     private PhysicalSchema db;
 
     @BeforeEach
     void setUp() {
-        h = Harness.create();
         db = new PhysicalSchema(h);
-    }
-
-    @AfterEach
-    void tearDown() {
-        h.close();
     }
 
     private String createBooks() {

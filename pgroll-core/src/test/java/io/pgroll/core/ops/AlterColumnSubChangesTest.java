@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pgroll.core.testing.Harness;
+import io.pgroll.core.testing.HarnessTest;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,14 +21,12 @@ import org.junit.jupiter.params.provider.CsvSource;
  * what each version's clients see and may write while the migration is active, and what the physical table looks
  * like afterwards (constraint names and states, defaults, comments, NOT NULL).
  */
-class AlterColumnSubChangesTest {
-    private Harness h;
+class AlterColumnSubChangesTest extends HarnessTest {
     private PhysicalSchema db;
     private String v1;
 
     @BeforeEach
     void setUp() {
-        h = Harness.create();
         db = new PhysicalSchema(h);
         h.startAndComplete("01_create", """
                 {"operations":[
@@ -44,11 +42,6 @@ class AlterColumnSubChangesTest {
         h.exec(v1, "INSERT INTO authors VALUES (0, 'nobody'), (1, 'ann'), (2, 'bob')",
                 "INSERT INTO books (title, rating, shelf, author_id) VALUES ('a', 9, 'main', 1), (NULL, NULL, 'attic', 2),"
                         + " ('c', 3, 'main', 99)");
-    }
-
-    @AfterEach
-    void tearDown() {
-        h.close();
     }
 
     // ---- type -----------------------------------------------------------------------------------------------------

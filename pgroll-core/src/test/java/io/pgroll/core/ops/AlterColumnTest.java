@@ -4,18 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.pgroll.core.testing.Harness;
+import io.pgroll.core.testing.HarnessTest;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class AlterColumnTest {
-    private Harness h;
+class AlterColumnTest extends HarnessTest {
     private String v1;
 
     @BeforeEach
     void setUp() {
-        h = Harness.create();
         h.startAndComplete("01_create", """
                 {"operations":[
                   {"create_table":{"name":"authors","columns":[{"name":"id","type":"serial","pk":true},
@@ -30,11 +28,6 @@ class AlterColumnTest {
         v1 = h.version("01_create");
         h.exec(v1, "INSERT INTO authors (name) VALUES ('ann')",
                 "INSERT INTO books (title, pages, author_id) VALUES ('a', '10', 1), (NULL, '20', 1), ('c', NULL, NULL)");
-    }
-
-    @AfterEach
-    void tearDown() {
-        h.close();
     }
 
     @Test

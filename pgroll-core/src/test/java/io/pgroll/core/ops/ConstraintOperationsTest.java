@@ -3,18 +3,16 @@ package io.pgroll.core.ops;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.pgroll.core.testing.Harness;
-import org.junit.jupiter.api.AfterEach;
+import io.pgroll.core.testing.HarnessTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** create_constraint, drop_constraint and drop_multicolumn_constraint through their whole life. */
-class ConstraintOperationsTest {
-    private Harness h;
+class ConstraintOperationsTest extends HarnessTest {
     private String v1;
 
     @BeforeEach
     void setUp() {
-        h = Harness.create();
         h.startAndComplete("01_create", """
                 {"operations":[
                   {"create_table":{"name":"owners","columns":[{"name":"id","type":"int","pk":true}]}},
@@ -28,11 +26,6 @@ class ConstraintOperationsTest {
         v1 = h.version("01_create");
         h.exec(v1, "INSERT INTO owners VALUES (1)",
                 "INSERT INTO tickets (seller, zip, owner_id) VALUES ('a', 1, 1), ('a', 2, NULL), ('b', 1, 7)");
-    }
-
-    @AfterEach
-    void tearDown() {
-        h.close();
     }
 
     @Test

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.pgroll.core.Status;
 import io.pgroll.core.migration.MigrationFileException;
 import io.pgroll.core.testing.Harness;
-import org.junit.jupiter.api.AfterEach;
+import io.pgroll.core.testing.HarnessTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -15,12 +15,9 @@ import org.junit.jupiter.api.Test;
  * Validation errors of create_constraint, drop_constraint, drop_multicolumn_constraint and the constraint parts of
  * alter_column: each names the field at fault, and the rejected migration changes nothing.
  */
-class ConstraintValidationTest {
-    private Harness h;
-
+class ConstraintValidationTest extends HarnessTest {
     @BeforeEach
     void setUp() {
-        h = Harness.create();
         h.startAndComplete("01_create", """
                 {"operations":[
                   {"create_table":{"name":"owners","columns":[{"name":"id","type":"integer","pk":true}]}},
@@ -35,11 +32,6 @@ class ConstraintValidationTest {
                      "references":{"name":"products_owner_fk","table":"owners","column":"id"}}],
                    "constraints":[{"name":"a_b_check","type":"check","check":"a < b"}]}},
                   {"create_index":{"name":"products_a_idx","table":"products","columns":[{"column":"a"}]}}]}""");
-    }
-
-    @AfterEach
-    void tearDown() {
-        h.close();
     }
 
     private void assertRejected(String operation, String field, String detail) {

@@ -3,9 +3,8 @@ package io.pgroll.core.ops;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import io.pgroll.core.testing.Harness;
+import io.pgroll.core.testing.HarnessTest;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -13,14 +12,12 @@ import org.junit.jupiter.api.Test;
  * create_constraint kinds not covered by {@link ConstraintOperationsTest}: a check over two columns and a foreign key
  * over two columns, and dropping that foreign key again with drop_multicolumn_constraint.
  */
-class CreateConstraintTest {
-    private Harness h;
+class CreateConstraintTest extends HarnessTest {
     private PhysicalSchema db;
     private String v1;
 
     @BeforeEach
     void setUp() {
-        h = Harness.create();
         db = new PhysicalSchema(h);
         h.startAndComplete("01_create", """
                 {"operations":[
@@ -32,11 +29,6 @@ class CreateConstraintTest {
         v1 = h.version("01_create");
         h.exec(v1, "INSERT INTO rooms VALUES (1, 1), (1, 2)",
                 "INSERT INTO bookings (building, room, starts, ends) VALUES (1, 1, 9, 10), (1, 2, 12, 11), (2, 7, 8, 9)");
-    }
-
-    @AfterEach
-    void tearDown() {
-        h.close();
     }
 
     @Test

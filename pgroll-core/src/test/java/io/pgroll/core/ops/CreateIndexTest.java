@@ -10,18 +10,16 @@ import io.pgroll.core.StartOptions;
 import io.pgroll.core.Status;
 import io.pgroll.core.db.Sql;
 import io.pgroll.core.testing.Harness;
+import io.pgroll.core.testing.HarnessTest;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class CreateIndexTest {
-    private Harness h;
+class CreateIndexTest extends HarnessTest {
     private String v1;
 
     @BeforeEach
     void setUp() {
-        h = Harness.create();
         h.startAndComplete("01_create", """
                 {"operations":[{"create_table":{"name":"users","columns":[
                   {"name":"id","type":"serial","pk":true},
@@ -44,11 +42,6 @@ class CreateIndexTest {
                 END $$""",
                 "CREATE EVENT TRIGGER ddl_audit ON ddl_command_end WHEN TAG IN ('CREATE INDEX') "
                         + "EXECUTE FUNCTION ddl_audit.record()");
-    }
-
-    @AfterEach
-    void tearDown() {
-        h.close();
     }
 
     private String indexDef(Harness db, String index) {

@@ -13,19 +13,17 @@ import io.pgroll.core.Status;
 import io.pgroll.core.db.Sql;
 import io.pgroll.core.migration.MigrationFileException;
 import io.pgroll.core.testing.Harness;
+import io.pgroll.core.testing.HarnessTest;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class CreateTableTest {
-    private Harness h;
+class CreateTableTest extends HarnessTest {
     private String v1;
 
     @BeforeEach
     void setUp() {
-        h = Harness.create();
         h.startAndComplete("01_create", """
                 {"operations":[
                   {"create_table":{"name":"authors","columns":[
@@ -34,11 +32,6 @@ class CreateTableTest {
                   {"create_table":{"name":"x","columns":[{"name":"id","type":"integer","pk":true}]}}]}""");
         v1 = h.version("01_create");
         h.exec(v1, "INSERT INTO authors (id, name) VALUES (1, 'ann')", "INSERT INTO x (id) VALUES (1)");
-    }
-
-    @AfterEach
-    void tearDown() {
-        h.close();
     }
 
     /** A result row; unlike List.of it may hold SQL NULLs. */

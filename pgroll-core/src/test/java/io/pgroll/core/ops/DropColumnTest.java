@@ -5,19 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.pgroll.core.db.Sql;
 import io.pgroll.core.testing.Harness;
+import io.pgroll.core.testing.HarnessTest;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class DropColumnTest {
-    private Harness h;
+class DropColumnTest extends HarnessTest {
     private String v1;
 
     @BeforeEach
     void setUp() {
-        h = Harness.create();
         h.startAndComplete("01_create", """
                 {"operations":[{"create_table":{"name":"users","columns":[
                   {"name":"id","type":"serial","pk":true},
@@ -26,11 +24,6 @@ class DropColumnTest {
                   {"name":"Legacy Code","type":"integer","nullable":true}]}}]}""");
         v1 = h.version("01_create");
         h.exec(v1, "INSERT INTO users (name, email, \"Legacy Code\") VALUES ('alice', 'alice@old', 1), ('bob', 'bob@old', 2)");
-    }
-
-    @AfterEach
-    void tearDown() {
-        h.close();
     }
 
     @Test

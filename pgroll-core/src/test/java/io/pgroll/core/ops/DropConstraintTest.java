@@ -4,10 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import io.pgroll.core.testing.Harness;
+import io.pgroll.core.testing.HarnessTest;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -16,14 +15,12 @@ import org.junit.jupiter.api.Test;
  * the constraint (down makes new-version writes fit it), the new version is free of it, complete removes it and
  * rollback leaves it as it was.
  */
-class DropConstraintTest {
-    private Harness h;
+class DropConstraintTest extends HarnessTest {
     private PhysicalSchema db;
     private String v1;
 
     @BeforeEach
     void setUp() {
-        h = Harness.create();
         db = new PhysicalSchema(h);
         h.startAndComplete("01_create", """
                 {"operations":[
@@ -38,11 +35,6 @@ class DropConstraintTest {
         v1 = h.version("01_create");
         h.exec(v1, "INSERT INTO owners VALUES (1), (2)",
                 "INSERT INTO products (name, sku, owner_id) VALUES ('short', 'A', 1), ('x', 'B', 2), (NULL, NULL, NULL)");
-    }
-
-    @AfterEach
-    void tearDown() {
-        h.close();
     }
 
     @Test

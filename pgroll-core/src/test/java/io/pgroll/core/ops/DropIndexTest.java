@@ -6,18 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pgroll.core.migration.MigrationFileException;
-import io.pgroll.core.testing.Harness;
-import org.junit.jupiter.api.AfterEach;
+import io.pgroll.core.testing.HarnessTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class DropIndexTest {
-    private Harness h;
+class DropIndexTest extends HarnessTest {
     private String v1;
 
     @BeforeEach
     void setUp() {
-        h = Harness.create();
         h.startAndComplete("01_create", """
                 {"operations":[{"create_table":{"name":"users","columns":[
                   {"name":"id","type":"serial","pk":true},
@@ -27,11 +24,6 @@ class DropIndexTest {
                   {"create_index":{"name":"Users Email Idx","table":"users","unique":true,"columns":[{"column":"email"}]}}]}""");
         v1 = h.version("02_index");
         h.exec(v1, "INSERT INTO users (email) VALUES ('a@x'), ('b@x')");
-    }
-
-    @AfterEach
-    void tearDown() {
-        h.close();
     }
 
     @Test

@@ -7,30 +7,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pgroll.core.db.Sql;
 import io.pgroll.core.migration.MigrationFileException;
-import io.pgroll.core.testing.Harness;
+import io.pgroll.core.testing.HarnessTest;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class RawSqlTest {
-    private Harness h;
+class RawSqlTest extends HarnessTest {
     private String v1;
 
     @BeforeEach
     void setUp() {
-        h = Harness.create();
         h.startAndComplete("01_create", """
                 {"operations":[{"create_table":{"name":"users","columns":[
                   {"name":"id","type":"serial","pk":true},
                   {"name":"name","type":"text","nullable":true}]}}]}""");
         v1 = h.version("01_create");
         h.exec(v1, "INSERT INTO users (name) VALUES ('alice')");
-    }
-
-    @AfterEach
-    void tearDown() {
-        h.close();
     }
 
     private String stateCount(String where) {

@@ -5,18 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pgroll.core.testing.Harness;
+import io.pgroll.core.testing.HarnessTest;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class RenameColumnTest {
-    private Harness h;
+class RenameColumnTest extends HarnessTest {
     private String v1;
 
     @BeforeEach
     void setUp() {
-        h = Harness.create();
         h.startAndComplete("01_create", """
                 {"operations":[{"create_table":{"name":"users","columns":[
                   {"name":"id","type":"serial","pk":true},
@@ -24,11 +22,6 @@ class RenameColumnTest {
                     "check":{"name":"name_length","constraint":"length(name) < 20"}}]}}]}""");
         v1 = h.version("01_create");
         h.exec(v1, "INSERT INTO users (name) VALUES ('alice'), ('bob')");
-    }
-
-    @AfterEach
-    void tearDown() {
-        h.close();
     }
 
     @Test

@@ -7,21 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pgroll.core.migration.MigrationFileException;
 import io.pgroll.core.testing.Harness;
+import io.pgroll.core.testing.HarnessTest;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class RenameConstraintTest {
+class RenameConstraintTest extends HarnessTest {
     private static final List<String> OLD_NAMES = List.of("email_has_at", "fk_team", "users_email_unique", "users_pkey");
     private static final List<String> NEW_NAMES = List.of("Email Has @", "Team FK", "users_email_key2", "users_pkey");
 
-    private Harness h;
     private String v1;
 
     @BeforeEach
     void setUp() {
-        h = Harness.create();
         h.startAndComplete("01_create", """
                 {"operations":[
                   {"create_table":{"name":"teams","columns":[{"name":"id","type":"integer","pk":true}]}},
@@ -34,11 +32,6 @@ class RenameConstraintTest {
                    "constraints":[{"name":"users_email_unique","type":"unique","columns":["email"]}]}}]}""");
         v1 = h.version("01_create");
         h.exec(v1, "INSERT INTO teams (id) VALUES (1)", "INSERT INTO users (email, team_id) VALUES ('a@x', 1)");
-    }
-
-    @AfterEach
-    void tearDown() {
-        h.close();
     }
 
     @Test

@@ -5,28 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.pgroll.core.migration.MigrationFileException;
 import io.pgroll.core.testing.Harness;
-import org.junit.jupiter.api.AfterEach;
+import io.pgroll.core.testing.HarnessTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class SetReplicaIdentityTest {
-    private Harness h;
+class SetReplicaIdentityTest extends HarnessTest {
     private String v1;
 
     @BeforeEach
     void setUp() {
-        h = Harness.create();
         h.startAndComplete("01_create", """
                 {"operations":[{"create_table":{"name":"users","columns":[
                   {"name":"id","type":"serial","pk":true},
                   {"name":"email","type":"text","unique":true}]}}]}""");
         v1 = h.version("01_create");
         h.exec(v1, "INSERT INTO users (email) VALUES ('a@x')");
-    }
-
-    @AfterEach
-    void tearDown() {
-        h.close();
     }
 
     private String replicaIdentity(Harness db) {

@@ -9,8 +9,8 @@ import io.pgroll.core.Status;
 import io.pgroll.core.db.Sql;
 import io.pgroll.core.migration.MigrationFileException;
 import io.pgroll.core.testing.Harness;
+import io.pgroll.core.testing.HarnessTest;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -18,12 +18,9 @@ import org.junit.jupiter.api.Test;
  * Semantic validation at start: errors name the migration, the operation (index and type) and the field, validation
  * sees the effect of earlier operations of the same migration, and a rejected migration changes nothing.
  */
-class ValidationTest {
-    private Harness h;
-
+class ValidationTest extends HarnessTest {
     @BeforeEach
     void setUp() {
-        h = Harness.create();
         h.startAndComplete("01_create", """
                 {"operations":[
                   {"create_table":{"name":"users","columns":[
@@ -31,11 +28,6 @@ class ValidationTest {
                     {"name":"name","type":"text","nullable":true}]}},
                   {"create_table":{"name":"items","columns":[{"name":"id","type":"integer","pk":true}]}},
                   {"create_index":{"name":"users_name_idx","table":"users","columns":[{"column":"name"}]}}]}""");
-    }
-
-    @AfterEach
-    void tearDown() {
-        h.close();
     }
 
     /** Everything a start could have changed: relations of the target schema, schemas, state rows. */
