@@ -16,6 +16,12 @@ import java.util.Map;
  * expression's column names bound to {@code NEW}, so a write pays one expression evaluation and no per-column
  * declarations. The backfill session sets {@link #BACKFILL_SETTING}: it writes the up values itself, in the UPDATE,
  * and the triggers stand aside.
+ *
+ * <p>The functions are STABLE: PL/pgSQL then evaluates each expression under the writing statement's snapshot instead
+ * of taking a fresh snapshot and a command counter increment per expression, which cost a bulk update about 6% of its
+ * time (1M rows, PG 17). A STABLE function may still call volatile ones (sequences, random); what changes is that a
+ * subquery in {@code up} or {@code down} sees the database as the writing statement does, as the backfill's UPDATE
+ * does too.
  */
 public final class Triggers {
 
@@ -43,7 +49,7 @@ public final class Triggers {
         String function = "BEGIN\n" + body + "  RETURN NEW;\nEND;";
         String tag = dollarTag(function);
         return Step.sql("CREATE OR REPLACE FUNCTION " + Sql.qualified(targetSchema, name) + "() RETURNS trigger "
-                        + "LANGUAGE plpgsql AS " + tag + "\n" + function + "\n" + tag,
+                        + "LANGUAGE plpgsql STABLE AS " + tag + "\n" + function + "\n" + tag,
                 "CREATE OR REPLACE TRIGGER " + Sql.ident(name) + " BEFORE UPDATE OR INSERT ON "
                         + Sql.qualified(targetSchema, physicalTable) + " FOR EACH ROW WHEN (" + when
                         + ") EXECUTE FUNCTION " + Sql.qualified(targetSchema, name) + "()");

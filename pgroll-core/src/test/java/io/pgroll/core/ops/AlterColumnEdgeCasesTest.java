@@ -158,6 +158,54 @@ class AlterColumnEdgeCasesTest extends HarnessTest {
                 });
     }
 
+    // ---- up and down beyond the row ---------------------------------------------------------------------------------
+
+    /**
+     * The sync trigger functions are STABLE; up and down may still read other tables (seeing what the writing
+     * transaction wrote before) and call volatile functions such as nextval.
+     */
+    @Test
+    void upAndDownMayReadOtherTablesAndCallVolatileFunctions() {
+        String v1 = createBooks();
+        String labels = Sql.qualified(h.schema, "rating_labels");
+        String serial = Sql.qualified(h.schema, "label_serial");
+        h.execRaw("CREATE TABLE rating_labels (score integer PRIMARY KEY, label text UNIQUE)",
+                "INSERT INTO rating_labels VALUES (1, 'poor'), (2, 'fair'), (3, 'good'), (4, 'great')",
+                "CREATE SEQUENCE label_serial");
+        String v2 = h.version("02_rating_label");
+        String labelOf = "SELECT split_part(rating, '#', 1) FROM books WHERE title = ";
+        h.lifecycle("02_rating_label", """
+                {"operations":[{"alter_column":{"table":"books","column":"rating","type":"text",
+                  "up":"(SELECT label FROM %1$s WHERE score = rating) || '#' || nextval('%2$s')",
+                  "down":"(SELECT score FROM %1$s WHERE label = split_part(rating, '#', 1))"}}]}"""
+                        .formatted(labels.replace("\"", "\\\""), serial.replace("\"", "\\\"")),
+                x -> {
+                    assertEquals(List.of("poor", "fair", "good"),
+                            column(v2, "SELECT split_part(rating, '#', 1) FROM books ORDER BY id"));
+                    assertEquals("3", h.scalar(v2, "SELECT count(DISTINCT split_part(rating, '#', 2)) FROM books"));
+                    h.exec(v1, "INSERT INTO books (title, rating) VALUES ('old', 4)");
+                    assertEquals("great", h.scalar(v2, labelOf + "'old'"));
+                    h.exec(v1, "UPDATE books SET rating = 2 WHERE title = 'old'");
+                    assertEquals("fair", h.scalar(v2, labelOf + "'old'"));
+                    h.exec(v1, "BEGIN", "INSERT INTO " + labels + " VALUES (5, 'superb')",
+                            "INSERT INTO books (title, rating) VALUES ('five', 5)", "COMMIT");
+                    assertEquals("superb", h.scalar(v2, labelOf + "'five'"));
+                    h.exec(v2, "INSERT INTO books (title, rating) VALUES ('new', 'good#0')");
+                    assertEquals("3", h.scalar(v1, "SELECT rating FROM books WHERE title = 'new'"));
+                    h.exec(v1, "DELETE FROM books WHERE title IN ('old', 'five', 'new')",
+                            "DELETE FROM " + labels + " WHERE score = 5");
+                },
+                x -> {
+                    assertEquals("integer", db.type("books", "rating"));
+                    assertEquals(List.of("1", "2", "3"), column(v1, "SELECT rating FROM books ORDER BY id"));
+                },
+                x -> {
+                    assertEquals("text", db.type("books", "rating"));
+                    assertEquals(List.of("poor", "fair", "good"),
+                            column(v2, "SELECT split_part(rating, '#', 1) FROM books ORDER BY id"));
+                });
+    }
+
     // ---- together with renames in the same migration --------------------------------------------------------------
 
     /** Runs the migration through its life; the new version reads the converted rating under its final names. */
