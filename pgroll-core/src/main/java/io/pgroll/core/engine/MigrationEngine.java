@@ -18,6 +18,7 @@ import io.pgroll.core.plan.PlanContext;
 import io.pgroll.core.plan.StartSchedule;
 import io.pgroll.core.plan.Step;
 import io.pgroll.core.plan.TriggerSpec;
+import io.pgroll.core.plan.Triggers;
 import io.pgroll.core.plan.ValidationContext;
 import io.pgroll.core.plan.Views;
 import io.pgroll.core.schema.Schema;
@@ -302,6 +303,7 @@ public final class MigrationEngine {
                 m.operations().get(op).rollback(replay.ctx());
                 runner.execute(replay.ctx().drainSteps());
             }
+            runner.execute(Step.sql(Triggers.dropDirectionFunction(schema())));
             state.deleteActive(schema(), m.name());
             return null;
         } catch (RuntimeException undo) {
@@ -359,6 +361,7 @@ public final class MigrationEngine {
             m.operations().get(i).complete(ctx);
             steps.addAll(ctx.drainSteps());
         }
+        steps.add(Step.sql(Triggers.dropDirectionFunction(schema())));
         if (!resuming) {
             journal.begin(Journal.Phase.COMPLETING);
         } else {
@@ -393,6 +396,7 @@ public final class MigrationEngine {
             ops.get(i).rollback(replay.ctx());
             runner.execute(replay.ctx().drainSteps());
         }
+        runner.execute(Step.sql(Triggers.dropDirectionFunction(schema())));
         state.deleteActive(schema(), m.name());
     }
 

@@ -33,8 +33,8 @@ final class SyncTriggers {
     }
 
     /**
-     * DROP FUNCTION ... CASCADE (which drops the trigger too) for the trigger of every column (under the up
-     * trigger's name; the down trigger's name is dropped too, as earlier versions installed it apart).
+     * DROP FUNCTION ... CASCADE (which drops the trigger too) for the up and the down trigger of every column (a start
+     * by an earlier version may have installed the two as one trigger under the up trigger's name).
      */
     static List<String> dropAll(PlanContext ctx, String table, List<String> columns) {
         List<String> statements = new ArrayList<>();

@@ -121,10 +121,7 @@ public final class PlanContext {
         triggered = true;
     }
 
-    /**
-     * Like {@link #trigger}, for the up and the down trigger of one column: they are installed as one row trigger,
-     * named after the up trigger, whose function picks the direction, so that a write pays one trigger, not two.
-     */
+    /** Like {@link #trigger}, for the up and the down trigger of one column, installed in one step. */
     public void triggerPair(TriggerSpec up, TriggerSpec down) {
         add(Triggers.pairStep(install(up), install(down), targetSchema, versionSchema), StartSchedule.Role.TRIGGER);
         triggered = true;

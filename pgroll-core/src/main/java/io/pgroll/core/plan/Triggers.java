@@ -10,63 +10,83 @@ import java.util.Map;
  * expression for writers that are not on the new version (including clients on the base schema); a DOWN trigger
  * runs {@code down} for writers on the new version. Exactly one of the two acts on any write.
  *
- * <p>A lone trigger's WHEN clause decides, without entering the function, whether the writer's version needs it. The
- * up and down triggers of one column are one row trigger whose function picks the direction: every row trigger costs
- * an updated row a tuple lock and a WHEN evaluation, whether it fires or not. The function body assigns with the
- * expression's column names bound to {@code NEW}, so a write pays one expression evaluation and no per-column
- * declarations. The backfill session sets {@link #BACKFILL_SETTING}: it writes the up values itself, in the UPDATE,
- * and the triggers stand aside.
+ * <p>Which one acts is decided once per statement, not per row: each trigger's WHEN clause compares
+ * {@link #DIRECTION_FUNCTION}, a function of the writing session's settings, with its direction. The function is
+ * declared IMMUTABLE, which it is not: PostgreSQL prepares a trigger's WHEN clause afresh for each statement and folds
+ * an immutable call with constant arguments into a constant there, so the direction is read from the session once per
+ * statement and every row of it pays only for a constant qual. Nothing else calls the function, and the WHEN clause
+ * is not prepared ahead of the statement (not when the trigger is created, not in a cached plan), so the fold never
+ * outlives a statement; were it not folded, it would be evaluated per row with the same answer. Deciding the
+ * direction per row with {@code current_setting} cost a bulk update through the old version about 5% of its time
+ * (1M rows, PG 17). Every row trigger still costs an updated row a tuple lock, whatever its WHEN says.
  *
- * <p>The functions are STABLE: PL/pgSQL then evaluates each expression under the writing statement's snapshot instead
- * of taking a fresh snapshot and a command counter increment per expression, which cost a bulk update about 6% of its
- * time (1M rows, PG 17). A STABLE function may still call volatile ones (sequences, random); what changes is that a
- * subquery in {@code up} or {@code down} sees the database as the writing statement does, as the backfill's UPDATE
- * does too.
+ * <p>The trigger function assigns with the expression's column names bound to {@code NEW}, so a write pays one
+ * expression evaluation and no per-column declarations. The backfill session sets {@link #BACKFILL_SETTING}: it writes
+ * the up values itself, in the UPDATE, and the triggers stand aside (the direction is then {@code none}).
+ *
+ * <p>The trigger functions are STABLE: PL/pgSQL then evaluates the expression under the writing statement's snapshot
+ * instead of taking a fresh snapshot and a command counter increment for it. A STABLE function may still call volatile
+ * ones (sequences, random); what changes is that a subquery in {@code up} or {@code down} sees the database as the
+ * writing statement does, as the backfill's UPDATE does too.
  */
 public final class Triggers {
 
     /** Custom setting that the backfill session turns on so that UP triggers do not recompute what it writes. */
     public static final String BACKFILL_SETTING = "pgroll.backfill";
 
+    /** Function in the target schema that tells a statement's direction: {@code up}, {@code down} or {@code none}. */
+    public static final String DIRECTION_FUNCTION = Names.PREFIX + "sync_direction";
+
     private Triggers() {
     }
 
-    /** The function and the trigger, created or replaced in one transaction. */
+    /** The direction function, the trigger function and the trigger, created or replaced in one transaction. */
     public static Step step(TriggerSpec t, String targetSchema, String versionSchema) {
-        String when = notBackfill() + " AND " + (t.direction() == TriggerSpec.Direction.DOWN ? "" : "NOT ")
-                + onNewVersion(versionSchema);
-        return step(t.name(), t.physicalTable(), "  " + assignment(t) + "\n", when, targetSchema);
+        List<String> statements = new ArrayList<>(directionFunction(targetSchema));
+        statements.addAll(trigger(t, targetSchema, versionSchema));
+        return Step.sql(statements.toArray(String[]::new));
     }
 
-    /** The up and down trigger of one column as one trigger, named after the up trigger. */
+    /** The up and down trigger of one column, installed together so that no write sees only one of them. */
     public static Step pairStep(TriggerSpec up, TriggerSpec down, String targetSchema, String versionSchema) {
-        String body = "  IF " + onNewVersion(versionSchema) + " THEN\n    " + assignment(down) + "\n  ELSE\n    "
-                + assignment(up) + "\n  END IF;\n";
-        return step(up.name(), up.physicalTable(), body, notBackfill(), targetSchema);
+        List<String> statements = new ArrayList<>(directionFunction(targetSchema));
+        statements.addAll(trigger(up, targetSchema, versionSchema));
+        statements.addAll(trigger(down, targetSchema, versionSchema));
+        return Step.sql(statements.toArray(String[]::new));
     }
 
-    private static Step step(String name, String physicalTable, String body, String when, String targetSchema) {
-        String function = "BEGIN\n" + body + "  RETURN NEW;\nEND;";
+    /** Drops the direction function once no trigger uses it (complete and rollback drop the triggers first). */
+    public static String dropDirectionFunction(String targetSchema) {
+        return "DROP FUNCTION IF EXISTS " + Sql.qualified(targetSchema, DIRECTION_FUNCTION) + "(text)";
+    }
+
+    private static List<String> directionFunction(String targetSchema) {
+        String function = Sql.qualified(targetSchema, DIRECTION_FUNCTION);
+        return List.of("CREATE OR REPLACE FUNCTION " + function + "(version_schema text) RETURNS text "
+                        + "LANGUAGE plpgsql IMMUTABLE AS $pgroll$\nBEGIN\n"
+                        + "  IF current_setting(" + Sql.literal(BACKFILL_SETTING) + ", true) = 'on' THEN\n"
+                        + "    RETURN 'none';\n"
+                        + "  ELSIF current_setting('search_path') IN (version_schema, "
+                        + "'\"' || replace(version_schema, '\"', '\"\"') || '\"') THEN\n"
+                        + "    RETURN 'down';\n"
+                        + "  END IF;\n  RETURN 'up';\nEND;\n$pgroll$",
+                "GRANT EXECUTE ON FUNCTION " + function + "(text) TO PUBLIC");
+    }
+
+    private static List<String> trigger(TriggerSpec t, String targetSchema, String versionSchema) {
+        String function = "BEGIN\n  " + assignment(t) + "\n  RETURN NEW;\nEND;";
         String tag = dollarTag(function);
-        return Step.sql("CREATE OR REPLACE FUNCTION " + Sql.qualified(targetSchema, name) + "() RETURNS trigger "
+        String direction = t.direction() == TriggerSpec.Direction.DOWN ? "down" : "up";
+        return List.of("CREATE OR REPLACE FUNCTION " + Sql.qualified(targetSchema, t.name()) + "() RETURNS trigger "
                         + "LANGUAGE plpgsql STABLE AS " + tag + "\n" + function + "\n" + tag,
-                "CREATE OR REPLACE TRIGGER " + Sql.ident(name) + " BEFORE UPDATE OR INSERT ON "
-                        + Sql.qualified(targetSchema, physicalTable) + " FOR EACH ROW WHEN (" + when
-                        + ") EXECUTE FUNCTION " + Sql.qualified(targetSchema, name) + "()");
+                "CREATE OR REPLACE TRIGGER " + Sql.ident(t.name()) + " BEFORE UPDATE OR INSERT ON "
+                        + Sql.qualified(targetSchema, t.physicalTable()) + " FOR EACH ROW WHEN ("
+                        + Sql.qualified(targetSchema, DIRECTION_FUNCTION) + "(" + Sql.literal(versionSchema) + ") = "
+                        + Sql.literal(direction) + ") EXECUTE FUNCTION " + Sql.qualified(targetSchema, t.name()) + "()");
     }
 
     private static String assignment(TriggerSpec t) {
         return "NEW." + Sql.ident(t.targetColumn()) + " := " + bind(t.expression(), t.variables(), "NEW.") + ";";
-    }
-
-    /** Whether a write comes from a client of the new version: its search_path is exactly the version schema. */
-    private static String onNewVersion(String versionSchema) {
-        return "current_setting('search_path') IN (" + Sql.literal(versionSchema) + ", "
-                + Sql.literal(Sql.ident(versionSchema)) + ")";
-    }
-
-    private static String notBackfill() {
-        return "current_setting(" + Sql.literal(BACKFILL_SETTING) + ", true) IS DISTINCT FROM 'on'";
     }
 
     /**

@@ -10,6 +10,11 @@ import io.pgroll.core.StartOptions;
 import io.pgroll.core.db.Sql;
 import io.pgroll.core.testing.Harness;
 import io.pgroll.core.testing.HarnessTest;
+import io.pgroll.core.testing.TestPostgres;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -204,6 +209,34 @@ class AlterColumnEdgeCasesTest extends HarnessTest {
                     assertEquals(List.of("poor", "fair", "good"),
                             column(v2, "SELECT split_part(rating, '#', 1) FROM books ORDER BY id"));
                 });
+    }
+
+    /**
+     * The sync direction is decided once per statement (a WHEN clause folded when the statement runs): one session
+     * that switches versions between executions of one server-prepared statement gets the right trigger every time.
+     */
+    @Test
+    void directionFollowsTheSessionFromStatementToStatement() throws SQLException {
+        String v1 = createBooks();
+        String v2 = h.version("02_title");
+        h.start("02_title", """
+                {"operations":[{"alter_column":{"table":"books","column":"title","type":"text",
+                  "up":"'up:' || title","down":"'down:' || title"}}]}""");
+        try (Connection c = TestPostgres.connect(h.url + (h.url.contains("?") ? "&" : "?") + "prepareThreshold=1");
+             Statement s = c.createStatement();
+             PreparedStatement touch = c.prepareStatement("UPDATE books SET pages = pages WHERE id = ?")) {
+            touch.setInt(1, 1);
+            List<String> seen = new ArrayList<>();
+            for (String version : List.of(v1, v2, v1, v2)) {
+                s.execute("SET search_path TO " + Sql.ident(version));
+                touch.executeUpdate();
+                seen.add(h.scalar(v1, "SELECT title FROM books WHERE id = 1") + " / "
+                        + h.scalar(v2, "SELECT title FROM books WHERE id = 1"));
+            }
+            assertEquals(List.of("a / up:a", "down:up:a / up:a", "down:up:a / up:down:up:a",
+                    "down:up:down:up:a / up:down:up:a"), seen);
+        }
+        h.roll.rollback();
     }
 
     // ---- together with renames in the same migration --------------------------------------------------------------
