@@ -16,8 +16,10 @@ import java.sql.Statement;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Measures, side by side in one run on one embedded PostgreSQL server: backfill throughput against a bulk UPDATE,
@@ -239,72 +241,85 @@ public final class Benchmark {
     // ---- 2. write throughput with sync triggers --------------------------------------------------------------
 
     /**
-     * Five rounds, each on a fresh table measured without and then with the migration active; medians. A bulk UPDATE
-     * through a row trigger varies by several percent from one run to the next on a shared 2-core machine, so three
-     * rounds left the median to chance.
+     * Three identical tables in one database: {@code plain} (no migration), {@code noop} (no migration, a PL/pgSQL
+     * BEFORE UPDATE trigger that only returns NEW) and {@code users} (an alter_column started on it). Their
+     * measurements are interleaved, in an order that rotates from round to round, and each round's ratios pair
+     * measurements taken seconds apart: a bulk UPDATE through a row trigger varies by several percent from one minute to
+     * the next on a shared 2-core machine, more than the difference measured.
      */
     private void writes(long n) throws Exception {
         int rounds = 5;
+        List<String> tables = List.of("plain", "noop", "users");
         println("## Writes through the old version: migration active (sync triggers on) vs no migration");
         println("");
         println("Migration: alter_column `name` NOT NULL, up `CASE WHEN name IS NULL THEN 'placeholder' ELSE name END` "
-                + "(pgroll's own benchmark). " + String.format(Locale.ROOT, "%,d rows. %d rounds, each ", n, rounds)
-                + "on a fresh table; medians, and the range of the rounds' ratios.");
+                + "(pgroll's own benchmark), on a " + String.format(Locale.ROOT, "%,d", n) + "-row table; the same "
+                + "writes on an identical table of the same database with no migration, and, for scale, on a third "
+                + "with only a PL/pgSQL BEFORE UPDATE trigger that returns NEW (PostgreSQL's own cost of any row "
+                + "trigger). " + rounds + " rounds of interleaved measurements, every bulk UPDATE on a table packed "
+                + "by VACUUM FULL, autovacuum off for the three tables (each is vacuumed after each bulk UPDATE); "
+                + "medians, and the range of the rounds' ratios to no migration.");
         println("");
-        List<Double> bulkBefore = new ArrayList<>();
-        List<Double> bulkDuring = new ArrayList<>();
-        List<Double> bulkNoopTrigger = new ArrayList<>();
-        List<Double> pointBefore = new ArrayList<>();
-        List<Double> pointDuring = new ArrayList<>();
+        Map<String, List<Double>> bulk = new HashMap<>();
+        Map<String, List<Double>> point = new HashMap<>();
         for (int round = 0; round < rounds; round++) {
             String url = newDatabase();
             try (PgRoll roll = roll(url)) {
-                usersTable(roll, url, "users", n);
-                String oldVersion = url + "&options=-c%20search_path%3Dpublic_01_users";
-                bulkBefore.add(bulkUpdate(url, oldVersion, n));
+                for (String table : tables) {
+                    usersTable(roll, url, table, n);
+                    // an autovacuum of one table running through another's measurement took a third off it
+                    sql(url, "ALTER TABLE " + table + " SET (autovacuum_enabled = false)");
+                }
                 sql(url, "CREATE FUNCTION bench_noop() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END'",
-                        "CREATE TRIGGER bench_noop BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION bench_noop()");
-                bulkNoopTrigger.add(bulkUpdate(url, oldVersion, n));
-                sql(url, "DROP TRIGGER bench_noop ON users", "DROP FUNCTION bench_noop()");
-                pointBefore.add(new PointUpdates(oldVersion, n, 4, 10).run());
+                        "CREATE TRIGGER bench_noop BEFORE UPDATE ON noop FOR EACH ROW EXECUTE FUNCTION bench_noop()");
                 start(roll, "02_not_null", """
                         {"operations":[{"alter_column":{"table":"users","column":"name","nullable":false,
                           "up":"CASE WHEN name IS NULL THEN 'placeholder' ELSE name END","down":"name"}}]}""");
-                bulkDuring.add(bulkUpdate(url, oldVersion, n));
-                pointDuring.add(new PointUpdates(oldVersion, n, 4, 10).run());
+                String oldVersion = url + "&options=-c%20search_path%3Dpublic_01_" + tables.get(tables.size() - 1);
+                for (int i = 0; i < tables.size(); i++) {
+                    String table = tables.get((i + round) % tables.size());
+                    bulk.computeIfAbsent(table, t -> new ArrayList<>()).add(bulkUpdate(url, oldVersion, table, n));
+                }
+                for (int i = 0; i < tables.size(); i++) {
+                    String table = tables.get((i + round) % tables.size());
+                    point.computeIfAbsent(table, t -> new ArrayList<>())
+                            .add(new PointUpdates(oldVersion, table, n, 4, 10).run());
+                }
             }
             dropDatabase(url);
         }
-        println("| workload | no migration | migration active | ratio (range) |");
-        println("|---|---:|---:|---|");
-        println(writesRow("bulk `UPDATE users SET name = 'person'` (rows/s)", bulkBefore, bulkDuring));
-        println(writesRow("point updates by id, 4 connections x 10 s (tx/s)", pointBefore, pointDuring));
-        println("");
-        println("For scale, PostgreSQL's own cost of any row trigger: the same bulk UPDATE with no migration but a "
-                + "PL/pgSQL BEFORE UPDATE trigger that only returns NEW:");
-        println("");
-        println("| workload | no trigger | no-op trigger | ratio (range) |");
-        println("|---|---:|---:|---|");
-        println(writesRow("bulk `UPDATE users SET name = 'person'` (rows/s)", bulkBefore, bulkNoopTrigger));
+        println("| workload | no migration | migration active | ratio (range) | no-op trigger | ratio (range) |");
+        println("|---|---:|---:|---|---:|---|");
+        println(writesRow("bulk `UPDATE ... SET name = 'person'` (rows/s)", bulk));
+        println(writesRow("point updates by id, 4 connections x 10 s (tx/s)", point));
         println("");
     }
 
-    private static String writesRow(String workload, List<Double> before, List<Double> during) {
+    private static String writesRow(String workload, Map<String, List<Double>> rates) {
+        return String.format(Locale.ROOT, "| %s | %,.0f | %s | %s |", workload, median(rates.get("plain")),
+                against(rates.get("plain"), rates.get("users")), against(rates.get("plain"), rates.get("noop")));
+    }
+
+    private static String against(List<Double> plain, List<Double> other) {
         List<Double> ratios = new ArrayList<>();
-        for (int i = 0; i < before.size(); i++) {
-            ratios.add(during.get(i) / before.get(i));
+        for (int i = 0; i < plain.size(); i++) {
+            ratios.add(other.get(i) / plain.get(i));
         }
-        return String.format(Locale.ROOT, "| %s | %,.0f | %,.0f | %.2f (%.2f-%.2f) |", workload, median(before),
-                median(during), median(ratios), ratios.stream().mapToDouble(d -> d).min().orElseThrow(),
+        return String.format(Locale.ROOT, "%,.0f | %.2f (%.2f-%.2f)", median(other), median(ratios),
+                ratios.stream().mapToDouble(d -> d).min().orElseThrow(),
                 ratios.stream().mapToDouble(d -> d).max().orElseThrow());
     }
 
-    private static double bulkUpdate(String adminUrl, String clientUrl, long n) throws SQLException {
-        sql(adminUrl, "VACUUM users", "CHECKPOINT");
+    /**
+     * Every bulk update starts from a packed table (as after a fresh load): whether the new row versions find free
+     * space left by earlier updates or must extend the table changes the UPDATE's speed as much as the triggers do.
+     */
+    private static double bulkUpdate(String adminUrl, String clientUrl, String table, long n) throws SQLException {
+        sql(adminUrl, "VACUUM FULL " + table, "ANALYZE " + table, "CHECKPOINT");
         long t0 = System.nanoTime();
-        sql(clientUrl, "UPDATE users SET name = 'person'");
+        sql(clientUrl, "UPDATE " + table + " SET name = 'person'");
         double rate = n / seconds(System.nanoTime() - t0);
-        sql(adminUrl, "VACUUM users");
+        sql(adminUrl, "VACUUM " + table);
         return rate;
     }
 }

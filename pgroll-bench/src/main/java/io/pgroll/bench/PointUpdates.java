@@ -12,12 +12,14 @@ import java.util.concurrent.atomic.AtomicLong;
 /** Single-row updates by primary key from several connections for a fixed time; returns transactions per second. */
 final class PointUpdates {
     private final String url;
+    private final String table;
     private final long rows;
     private final int connections;
     private final int seconds;
 
-    PointUpdates(String url, long rows, int connections, int seconds) {
+    PointUpdates(String url, String table, long rows, int connections, int seconds) {
         this.url = url;
+        this.table = table;
         this.rows = rows;
         this.connections = connections;
         this.seconds = seconds;
@@ -30,7 +32,7 @@ final class PointUpdates {
         for (int i = 0; i < connections; i++) {
             Thread t = new Thread(() -> {
                 try (Connection c = DriverManager.getConnection(url);
-                     PreparedStatement ps = c.prepareStatement("UPDATE users SET name = ? WHERE id = ?")) {
+                     PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET name = ? WHERE id = ?")) {
                     while (System.nanoTime() < deadline) {
                         long id = ThreadLocalRandom.current().nextLong(1, rows + 1);
                         ps.setString(1, "person_" + id);
