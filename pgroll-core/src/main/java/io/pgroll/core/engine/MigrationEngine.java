@@ -40,6 +40,8 @@ import org.slf4j.LoggerFactory;
  * Operations only plan; this class runs their steps, builds the version schema, installs triggers and backfills.
  */
 public final class MigrationEngine {
+    private static final Duration LOCK_GRACE = Duration.ofSeconds(1);
+
     private static final Logger LOG = LoggerFactory.getLogger(MigrationEngine.class);
 
     private final PgRollConfig config;
@@ -124,11 +126,31 @@ public final class MigrationEngine {
     }
 
     /**
+     * The session of a process that has just died keeps the schema lock until its server backend notices the closed
+     * connection (milliseconds for an idle one), so a rerun right after a crash waits that long before giving up.
+     */
+    private boolean lockSchemaWithinGrace() {
+        long deadline = System.nanoTime() + LOCK_GRACE.toNanos();
+        while (!tryLockSchema()) {
+            if (System.nanoTime() >= deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * Runs a start, complete or rollback while holding a session lock on the schema: a second process is turned away
      * at once, and status can tell a running start or complete from an interrupted one (whose lock went with it).
      */
     private <T> T exclusively(java.util.function.Supplier<T> work) {
-        if (!tryLockSchema()) {
+        if (!lockSchemaWithinGrace()) {
             throw new PgRollException("a migration for schema \"" + schema() + "\" is already in progress: another "
                     + "pgroll process is running start, complete or rollback on it");
         }
