@@ -32,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -318,15 +319,7 @@ public final class MigrationEngine {
     /** Rolls back the given operations (their rollback is safe on a partial start); returns the error if that failed. */
     private String undoStart(Migration m, Replay replay, List<Integer> changed) {
         try {
-            runner.execute(Step.sql("DROP SCHEMA IF EXISTS " + Sql.ident(versionSchema(m)) + " CASCADE"));
-            for (int i = changed.size() - 1; i >= 0; i--) {
-                int op = changed.get(i);
-                replay.ctx().resolveNamesAs(replay.names().get(op));
-                m.operations().get(op).rollback(replay.ctx());
-                runner.execute(replay.ctx().drainSteps());
-            }
-            runner.execute(Step.sql(Triggers.dropDirectionFunction(schema())));
-            state.deleteActive(schema(), m.name());
+            rollBack(m, replay, changed);
             return null;
         } catch (RuntimeException undo) {
             LOG.error("could not undo the failed start of {}: {}", m.name(), undo.getMessage());
@@ -411,11 +404,19 @@ public final class MigrationEngine {
         });
         Migration m = MigrationWriter.fromJson(active.name(), active.migrationJson());
         Replay replay = replayStart(m, active, Catalog.OFFLINE);
+        rollBack(m, replay, IntStream.range(0, m.operations().size()).boxed().toList());
+    }
+
+    /**
+     * Drops the version schema, rolls back the given operations (indexes, in the order they started) last first,
+     * drops the direction function their triggers shared, and forgets the active migration.
+     */
+    private void rollBack(Migration m, Replay replay, List<Integer> operations) {
         runner.execute(Step.sql("DROP SCHEMA IF EXISTS " + Sql.ident(versionSchema(m)) + " CASCADE"));
-        List<Operation> ops = m.operations();
-        for (int i = ops.size() - 1; i >= 0; i--) {
-            replay.ctx().resolveNamesAs(replay.names().get(i));
-            ops.get(i).rollback(replay.ctx());
+        for (int i = operations.size() - 1; i >= 0; i--) {
+            int op = operations.get(i);
+            replay.ctx().resolveNamesAs(replay.names().get(op));
+            m.operations().get(op).rollback(replay.ctx());
             runner.execute(replay.ctx().drainSteps());
         }
         runner.execute(Step.sql(Triggers.dropDirectionFunction(schema())));

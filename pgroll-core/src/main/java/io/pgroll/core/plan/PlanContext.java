@@ -117,13 +117,13 @@ public final class PlanContext {
      * the first and replaces it.
      */
     public void trigger(TriggerSpec trigger) {
-        add(Triggers.step(install(trigger), targetSchema, versionSchema), StartSchedule.Role.TRIGGER);
+        add(Triggers.step(targetSchema, versionSchema, install(trigger)), StartSchedule.Role.TRIGGER);
         triggered = true;
     }
 
     /** Like {@link #trigger}, for the up and the down trigger of one column, installed in one step. */
     public void triggerPair(TriggerSpec up, TriggerSpec down) {
-        add(Triggers.pairStep(install(up), install(down), targetSchema, versionSchema), StartSchedule.Role.TRIGGER);
+        add(Triggers.step(targetSchema, versionSchema, install(up), install(down)), StartSchedule.Role.TRIGGER);
         triggered = true;
     }
 

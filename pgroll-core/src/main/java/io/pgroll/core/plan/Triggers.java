@@ -40,18 +40,15 @@ public final class Triggers {
     private Triggers() {
     }
 
-    /** The direction function, the trigger function and the trigger, created or replaced in one transaction. */
-    public static Step step(TriggerSpec t, String targetSchema, String versionSchema) {
+    /**
+     * The direction function and each trigger's function and trigger, created or replaced in one transaction (so
+     * that no write sees the up trigger of a column without its down trigger).
+     */
+    public static Step step(String targetSchema, String versionSchema, TriggerSpec... triggers) {
         List<String> statements = new ArrayList<>(directionFunction(targetSchema));
-        statements.addAll(trigger(t, targetSchema, versionSchema));
-        return Step.sql(statements.toArray(String[]::new));
-    }
-
-    /** The up and down trigger of one column, installed together so that no write sees only one of them. */
-    public static Step pairStep(TriggerSpec up, TriggerSpec down, String targetSchema, String versionSchema) {
-        List<String> statements = new ArrayList<>(directionFunction(targetSchema));
-        statements.addAll(trigger(up, targetSchema, versionSchema));
-        statements.addAll(trigger(down, targetSchema, versionSchema));
+        for (TriggerSpec t : triggers) {
+            statements.addAll(trigger(t, targetSchema, versionSchema));
+        }
         return Step.sql(statements.toArray(String[]::new));
     }
 
