@@ -2,23 +2,67 @@ package io.pgroll.cli;
 
 import io.pgroll.core.StartOptions;
 import java.io.PrintStream;
+import java.util.Locale;
+import java.util.function.LongSupplier;
 
 /**
- * Shows backfill progress as one line on stderr that is rewritten in place ({@code \r}), only when a terminal is
- * attached; otherwise it stays silent so that logs and pipes get no control characters.
+ * Shows backfill progress as one line on stderr that is rewritten in place ({@code \r}), replaced by a summary line
+ * once the table is done (when the backfill moves on to another table, or at {@link #finish()}). Only when a terminal
+ * is attached; otherwise it stays silent so that logs and pipes get no control characters.
+ *
+ * <p>The core reports after every batch, which with small batches is hundreds of times a second, more than anyone can
+ * read: the line is redrawn at most once per {@link #REDRAW_NANOS}. A table's first report is always drawn, and so is
+ * a report that repeats numbers not yet on screen: the core repeats a table's last numbers when the table is done, and
+ * that repeat is the only sign of the end (the total is an estimate, so done == total is not), so the line never
+ * stays on stale numbers while the rest of the migration runs.
  */
 final class BackfillProgressLine implements StartOptions.BackfillProgress {
 
+    static final long REDRAW_NANOS = 100_000_000L;
+
     private final PrintStream err;
     private final boolean enabled;
-    private int lastLength;
-    private boolean dirty;
-    private String table;
-    private long startNanos;
+    private final LongSupplier nanoClock;
+    /** Length of the text on the current line, so that it can be blanked out; 0 when nothing is drawn. */
+    private int drawnLength;
+    private long lastDrawNanos;
+    /** The table being backfilled; null before the first report and after its summary. */
+    private Run run;
 
     BackfillProgressLine(PrintStream err, boolean enabled) {
+        this(err, enabled, System::nanoTime);
+    }
+
+    BackfillProgressLine(PrintStream err, boolean enabled, LongSupplier nanoClock) {
         this.err = err;
         this.enabled = enabled;
+        this.nanoClock = nanoClock;
+    }
+
+    /** One table's backfill as reported so far. */
+    private static final class Run {
+        final String table;
+        final long firstNanos;
+        final long firstDone;
+        long lastNanos;
+        long done;
+        long total;
+        boolean onScreen;
+
+        Run(String table, long nanos, long done) {
+            this.table = table;
+            this.firstNanos = nanos;
+            this.firstDone = done;
+        }
+
+        /**
+         * Rows per second after the first report, or 0 when not known yet. The core reports only after a batch, so the
+         * first batch's own duration is never seen; its rows are left out rather than credited to no time at all.
+         */
+        double rate() {
+            return done > firstDone && lastNanos > firstNanos
+                    ? (done - firstDone) / ((lastNanos - firstNanos) / 1e9) : 0;
+        }
     }
 
     @Override
@@ -26,40 +70,87 @@ final class BackfillProgressLine implements StartOptions.BackfillProgress {
         if (!enabled) {
             return;
         }
-        if (!table.equals(this.table)) {
-            this.table = table;
-            this.startNanos = System.nanoTime();
+        long now = nanoClock.getAsLong();
+        // Counts only grow within one backfill; a smaller one is the same table again in a later migration (migrate).
+        boolean first = run == null || !run.table.equals(table) || rowsDone < run.done;
+        if (first) {
+            endRun();
+            run = new Run(table, now, rowsDone);
         }
-        double seconds = Math.max(1e-3, (System.nanoTime() - startNanos) / 1e9);
-        double rate = rowsDone / seconds;
-        String text = rowsTotal > 0
-                ? String.format("%s: %d records complete... (%d%%), %.0f rows/s, ETA %s", table, rowsDone,
-                        Math.min(100, rowsDone * 100 / rowsTotal), rate,
-                        rate > 0 ? eta((rowsTotal - Math.min(rowsDone, rowsTotal)) / rate) : "?")
-                : String.format("%s: %d records complete..., %.0f rows/s", table, rowsDone, rate);
+        boolean repeat = !first && rowsDone == run.done && rowsTotal == run.total;
+        run.lastNanos = now;
+        run.done = rowsDone;
+        run.total = rowsTotal;
+        if (first || (repeat && !run.onScreen) || now - lastDrawNanos >= REDRAW_NANOS) {
+            draw(liveText());
+            lastDrawNanos = now;
+            run.onScreen = true;
+        } else if (!repeat) {
+            run.onScreen = false;
+        }
+    }
+
+    /** Replaces the progress line by the summary of the table being backfilled, if any. */
+    synchronized void finish() {
+        if (enabled) {
+            endRun();
+        }
+    }
+
+    private void endRun() {
+        if (run == null) {
+            return;
+        }
+        // blank the progress line out, so that the summary does not end with the rest of a longer live line
+        err.print("\r" + " ".repeat(drawnLength) + "\r");
+        err.println(summary());
+        err.flush();
+        drawnLength = 0;
+        run = null;
+    }
+
+    private void draw(String text) {
         StringBuilder line = new StringBuilder("\r").append(text);
-        for (int i = text.length(); i < lastLength; i++) {
+        for (int i = text.length(); i < drawnLength; i++) {
             line.append(' ');
         }
-        lastLength = text.length();
+        drawnLength = text.length();
         err.print(line);
         err.flush();
-        dirty = true;
     }
 
-    private static String eta(double seconds) {
-        long s = Math.round(seconds);
-        return s >= 3600 ? String.format("%dh%02dm", s / 3600, s % 3600 / 60)
-                : s >= 60 ? String.format("%dm%02ds", s / 60, s % 60) : s + "s";
-    }
-
-    /** Ends the progress line, if one was drawn. */
-    synchronized void finish() {
-        if (dirty) {
-            err.println();
-            err.flush();
-            dirty = false;
-            lastLength = 0;
+    private String liveText() {
+        StringBuilder text = new StringBuilder(run.table).append(": ").append(run.done).append(" records complete...");
+        if (run.total > 0) {
+            text.append(" (").append(Math.min(100, run.done * 100 / run.total)).append("%)");
         }
+        double rate = run.rate();
+        if (rate > 0) {
+            text.append(", ").append(Math.round(rate)).append(" rows/s");
+            if (run.total > 0) {
+                text.append(", ETA ").append(duration(Math.max(0, run.total - run.done) / rate));
+            }
+        }
+        return text.toString();
+    }
+
+    private String summary() {
+        String rows = run.table + ": " + run.done + " rows backfilled";
+        double rate = run.rate();
+        if (rate == 0) {
+            // all rows came in the first batch, whose duration is unseen: no time is better than a wrong one
+            return rows;
+        }
+        // the first batch counted at the rate of the others, since its own time is unseen
+        return rows + " in " + duration(run.done / rate) + " (" + Math.round(rate) + " rows/s)";
+    }
+
+    private static String duration(double seconds) {
+        if (seconds < 60) {
+            return String.format(Locale.ROOT, "%.1f s", seconds);
+        }
+        long s = Math.round(seconds);
+        return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, s % 3600 / 60)
+                : String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
     }
 }

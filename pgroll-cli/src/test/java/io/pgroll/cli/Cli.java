@@ -24,6 +24,7 @@ final class Cli {
 
     private final Map<String, String> vars = new HashMap<>();
     private final Path cwd;
+    private boolean terminal;
 
     Cli(Path cwd) {
         this.cwd = cwd;
@@ -43,12 +44,18 @@ final class Cli {
         return this;
     }
 
+    /** Runs as if a terminal were attached, which shows the backfill progress on stderr. */
+    Cli terminal() {
+        terminal = true;
+        return this;
+    }
+
     Result run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
              PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            int code = Main.run(new Env(vars, cwd, o, e, false), args);
+            int code = Main.run(new Env(vars, cwd, o, e, terminal), args);
             return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         }
     }

@@ -183,6 +183,22 @@ class EndToEndTest {
     }
 
     @Test
+    void backfillProgressOnATerminalEndsWithASummary() throws Exception {
+        ok("init");
+        ok("start", "--complete", example("01").toString());
+        execute(ok("latest", "url").out().strip(), "insert into authors (name) values ('Ursula K. Le Guin');"
+                + "insert into books (title, author_id, price) select 'Book ' || i, 1, 10 from generate_series(1, 5) i");
+        Cli.Result r = cli.terminal().run("start", "--backfill-batch-size", "2", example("02").toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        // what the terminal shows once every \r has overwritten the line: the summary alone
+        List<String> screen = List.of(r.err().split("\n")).stream()
+                .map(l -> l.substring(l.lastIndexOf('\r') + 1)).toList();
+        assertEquals(1, screen.size(), r.toString());
+        assertTrue(screen.get(0).matches("books: 5 rows backfilled in \\d+\\.\\d s \\(\\d+ rows/s\\)"), r.toString());
+        assertTrue(r.err().contains("\rbooks: 5 records complete... (100%)"), r.toString());
+    }
+
+    @Test
     void migrateLeavesTheLastActiveWithoutComplete() {
         ok("init");
         String core = libraryCore();
