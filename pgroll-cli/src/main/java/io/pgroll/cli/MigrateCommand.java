@@ -12,7 +12,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "migrate", description = {
         "Apply the migrations of a directory that the database has not seen yet, in file name order.",
-        "All but the last are started and completed; the last is left active unless --complete is given."})
+        "All but the last are started and completed; the last is left active unless --complete is given.",
+        "Fails, applying nothing, while a migration is active."})
 final class MigrateCommand extends BaseCommand {
 
     @Parameters(index = "0", paramLabel = "DIR", description = "Directory of migration files")
@@ -45,14 +46,9 @@ final class MigrateCommand extends BaseCommand {
             }
         });
         if (result.activeMigration() != null) {
-            String active = result.activeMigration();
-            boolean isLastLocal = !local.isEmpty() && local.get(local.size() - 1).name().equals(active);
-            if (isLastLocal && !complete) {
-                // what was asked is already the case: everything applied, the last one still active
-                println("migration \"" + active + "\" is active");
-                return 0;
-            }
-            throw new PgRollException("migration \"" + active + "\" is active; complete or roll it back first");
+            // as start does: whichever migration it is, the user has to decide about it before more are applied
+            throw new PgRollException("migration \"" + result.activeMigration()
+                    + "\" is active; complete or roll it back first");
         }
         if (result.upToDate()) {
             println("Database is up to date; no migrations to apply");

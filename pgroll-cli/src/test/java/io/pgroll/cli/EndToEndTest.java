@@ -208,12 +208,32 @@ class EndToEndTest {
         assertEquals("New version of the schema available under the postgres \"" + SCHEMA + "_07_rename_authors_to_writers\""
                 + " schema", lines.get(6));
         assertEquals(status("07_rename_authors_to_writers", "In progress"), ok("status").out());
-        // running it again: the last one is still active, which is what was asked
-        assertEquals("migration \"07_rename_authors_to_writers\" is active\n", ok("migrate", core).out());
-        // asking to complete through migrate while one is active is refused
-        fails("migrate", core, "--complete");
+        // running it again is refused like start is, even though the active one is the last file
+        String refused = "Error: migration \"07_rename_authors_to_writers\" is active; complete or roll it back first";
+        assertEquals(refused, fails("migrate", core).errLines().get(0));
+        assertEquals(refused, fails("migrate", core, "--complete").errLines().get(0));
+        assertEquals(status("07_rename_authors_to_writers", "In progress"), ok("status").out());
         ok("complete");
         assertEquals("Database is up to date; no migrations to apply\n", ok("migrate", core, "--complete").out());
+    }
+
+    @Test
+    void migrateWithAnActiveMigrationFailsAndAppliesNothing() throws Exception {
+        ok("init");
+        ok("start", "--complete", example("01").toString());
+        ok("start", example("02").toString());
+        String core = libraryCore();
+        for (String[] args : List.of(new String[] {"migrate", core}, new String[] {"migrate", core, "--complete"})) {
+            Cli.Result r = fails(args);
+            assertEquals("", r.out(), r.toString());
+            assertEquals("Error: migration \"02_add_book_pages\" is active; complete or roll it back first",
+                    r.errLines().get(0));
+        }
+        assertEquals(status("02_add_book_pages", "In progress"), ok("status").out());
+        assertEquals(List.of(List.of("0")), query(jdbcUrl, "select count(*) from information_schema.tables"
+                + " where table_schema = '" + SCHEMA + "' and table_name in ('loans', 'writers')"));
+        assertEquals(List.of(List.of("01_create_library_tables"), List.of("02_add_book_pages")), query(jdbcUrl,
+                "select name from pgroll.migrations where schema = '" + SCHEMA + "' order by name"));
     }
 
     /** What pgroll's CI does with its examples: every file started and completed in order. */
