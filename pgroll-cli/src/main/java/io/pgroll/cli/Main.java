@@ -1,5 +1,6 @@
 package io.pgroll.cli;
 
+import io.pgroll.core.DatabaseException;
 import io.pgroll.core.PgRollException;
 import java.util.Map;
 import picocli.CommandLine;
@@ -57,6 +58,12 @@ public final class Main {
     static void reportError(Env env, Throwable ex, boolean verbose) {
         env.err().println("Error: " + oneLine(message(ex)));
         if (verbose) {
+            for (Throwable t = ex; t != null; t = t.getCause()) {
+                if (t instanceof DatabaseException db && db.statement() != null) {
+                    env.err().println("While running: " + db.statement());
+                    break;
+                }
+            }
             ex.printStackTrace(env.err());
         }
         env.err().flush();

@@ -119,7 +119,7 @@ public final class PgRoll implements AutoCloseable {
     private StateStore initializedState() {
         StateStore s = state();
         if (!s.isInitialized()) {
-            throw new PgRollException("pgroll is not initialized, run 'pgroll init' to initialize");
+            throw new MigrationStateException("pgroll is not initialized, run 'pgroll init' to initialize");
         }
         if (s.needsUpgrade()) {
             s.init();
@@ -146,7 +146,7 @@ public final class PgRoll implements AutoCloseable {
                 }
                 engine = new MigrationEngine(config, new StatementRunner(migrationConnection, lockRetry), s, major);
             } catch (SQLException e) {
-                throw new PgRollException("could not prepare the migration connection: " + e.getMessage(), e);
+                throw new DatabaseException("could not prepare the migration connection: " + e.getMessage(), e);
             }
         }
         return engine;
@@ -163,7 +163,7 @@ public final class PgRoll implements AutoCloseable {
             }
             return c;
         } catch (SQLException e) {
-            throw new PgRollException("could not connect to " + ConnectionUrl.redact(config.url()) + ": "
+            throw new DatabaseException("could not connect to " + ConnectionUrl.redact(config.url()) + ": "
                     + e.getMessage().lines().findFirst().orElse(""), e);
         }
     }

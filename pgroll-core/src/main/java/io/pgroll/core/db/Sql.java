@@ -22,6 +22,15 @@ public final class Sql {
         return value == null ? "NULL" : "'" + value.replace("'", "''") + "'";
     }
 
+    /** The body as a dollar-quoted string, with a tag ({@code $pgroll$}, {@code $pgroll0$}...) that it does not hold. */
+    public static String dollarQuote(String body) {
+        String tag = "$pgroll$";
+        for (int i = 0; body.contains(tag); i++) {
+            tag = "$pgroll" + i + "$";
+        }
+        return tag + "\n" + body + "\n" + tag;
+    }
+
     public static String identList(Collection<String> names) {
         return names.stream().map(Sql::ident).collect(Collectors.joining(", "));
     }

@@ -1,5 +1,6 @@
 package io.pgroll.core.db;
 
+import io.pgroll.core.DatabaseException;
 import io.pgroll.core.PgRollException;
 import io.pgroll.core.plan.Step;
 import java.sql.Connection;
@@ -9,6 +10,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import org.postgresql.core.BaseConnection;
+import org.postgresql.core.TransactionState;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +27,8 @@ public final class StatementRunner {
 
     /** deadlock_timeout (ms) a superuser sets for a step waiting out an autovacuum. */
     private static final long AUTOVACUUM_DEADLOCK_TIMEOUT_MS = 100;
+    /** duplicate_table, duplicate_object */
+    private static final java.util.Set<String> DUPLICATE_OBJECT = java.util.Set.of("42P07", "42710");
 
     private final Connection connection;
     private final LockRetry retry;
@@ -48,7 +55,7 @@ public final class StatementRunner {
                 runOnce(outwaiting ? outwaitingAutovacuum(step) : step, current);
                 return;
             } catch (SQLException e) {
-                cleanUp(step);
+                cleanUp(step, e);
                 if (LockRetry.isLockTimeout(e) && retry.shouldRetry(start)) {
                     if (!triedOutwaiting && autovacuumRunning()) {
                         triedOutwaiting = true;
@@ -62,7 +69,7 @@ public final class StatementRunner {
                     sleep(waitMs);
                     continue;
                 }
-                throw new SqlFailure(step, current[0], e);
+                throw new SqlFailure(current[0], e);
             } finally {
                 if (outwaiting && !step.transactional()) {
                     restoreTimeouts();
@@ -118,7 +125,7 @@ public final class StatementRunner {
             s.execute("SET lock_timeout = " + savedLockTimeout);
             s.execute("RESET deadlock_timeout");
         } catch (SQLException e) {
-            throw new SqlFailure(Step.sql("SET lock_timeout"), "SET lock_timeout", e);
+            throw new SqlFailure("SET lock_timeout", e);
         }
     }
 
@@ -168,7 +175,7 @@ public final class StatementRunner {
                     sleep(retry.delay(attempt).toMillis());
                     continue;
                 }
-                throw new SqlFailure(Step.sql(sql), sql, e);
+                throw new SqlFailure(sql, e);
             }
         }
     }
@@ -182,6 +189,7 @@ public final class StatementRunner {
                 s.execute(step.statements().get(0));
                 logWarnings(s);
             }
+            requireNoOpenTransaction(step.statements().get(0));
             return;
         }
         connection.setAutoCommit(false);
@@ -201,6 +209,20 @@ public final class StatementRunner {
         }
     }
 
+    /**
+     * A statement run on its own must not leave a transaction open (a user's {@code BEGIN}): what follows would join
+     * it, nothing would commit it, and everything would be lost with the connection while reported as done.
+     */
+    private void requireNoOpenTransaction(String statement) throws SQLException {
+        if (connection.unwrap(BaseConnection.class).getTransactionState() != TransactionState.IDLE) {
+            try (Statement s = connection.createStatement()) {
+                s.execute("ROLLBACK");
+            }
+            throw new SqlFailure(statement, new SQLException("the statement left a transaction open (BEGIN without "
+                    + "COMMIT); it was rolled back", "25000"));
+        }
+    }
+
     /** Server warnings (RAISE WARNING in our DO blocks) are meant for the user. */
     private static void logWarnings(Statement s) throws SQLException {
         for (java.sql.SQLWarning w = s.getWarnings(); w != null; w = w.getNextWarning()) {
@@ -210,8 +232,9 @@ public final class StatementRunner {
         }
     }
 
-    private void cleanUp(Step step) {
-        if (step.onFailure() == null) {
+    private void cleanUp(Step step, SQLException failure) {
+        // A name already taken means the object is not the step's: it must not be dropped as a leftover.
+        if (step.onFailure() == null || DUPLICATE_OBJECT.contains(failure.getSQLState())) {
             return;
         }
         try (Statement s = connection.createStatement()) {
@@ -236,30 +259,34 @@ public final class StatementRunner {
         }
     }
 
-    /** A statement failed for a reason other than a lock timeout. The message names the statement and the error. */
-    public static final class SqlFailure extends PgRollException {
-        private final transient Step step;
-
-        SqlFailure(Step step, String statement, SQLException cause) {
-            super(cause.getMessage().lines().findFirst().orElse("SQL error")
-                    + " (SQLSTATE " + cause.getSQLState() + ") while running: " + abbreviate(statement), cause);
-            this.step = step;
+    /**
+     * A statement failed for a reason other than a lock timeout. The message is the server's, with its detail and
+     * hint; the statement is kept for verbose output.
+     */
+    public static final class SqlFailure extends DatabaseException {
+        SqlFailure(String statement, SQLException cause) {
+            super(describe(cause), statement, cause);
         }
+    }
 
-        public Step step() {
-            return step;
+    /** PostgreSQL's message for an error, with its DETAIL and HINT, on one line. */
+    public static String describe(SQLException e) {
+        String message = e.getMessage() == null ? "SQL error" : e.getMessage();
+        String detail = null;
+        String hint = null;
+        if (e instanceof PSQLException p && p.getServerErrorMessage() != null) {
+            ServerErrorMessage server = p.getServerErrorMessage();
+            message = server.getMessage() != null ? server.getMessage() : message;
+            detail = server.getDetail();
+            hint = server.getHint();
         }
-
-        public String sqlState() {
-            return ((SQLException) getCause()).getSQLState();
+        StringBuilder out = new StringBuilder(message.lines().findFirst().orElse("SQL error"));
+        if (detail != null && !detail.isBlank()) {
+            out.append(" (").append(detail.strip()).append(')');
         }
-
-        private static String abbreviate(String statement) {
-            if (statement == null) {
-                return "(none: the connection failed first)";
-            }
-            String sql = statement.replaceAll("\\s+", " ");
-            return sql.length() > 200 ? sql.substring(0, 200) + "..." : sql;
+        if (hint != null && !hint.isBlank()) {
+            out.append("; hint: ").append(hint.strip());
         }
+        return out.toString().replaceAll("\\s*\\R\\s*", " ");
     }
 }

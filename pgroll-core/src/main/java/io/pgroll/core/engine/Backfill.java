@@ -1,6 +1,7 @@
 package io.pgroll.core.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pgroll.core.DatabaseException;
 import io.pgroll.core.PgRollException;
 import io.pgroll.core.StartOptions;
 import io.pgroll.core.db.Sql;
@@ -43,6 +44,7 @@ final class Backfill {
     private static final String FILL = "fill";
     private static final String CATCH_UP = "catchUp";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String FAILING_ROW = "pgroll: failing row ";
     private static final Logger LOG = LoggerFactory.getLogger(Backfill.class);
 
     private final StatementRunner runner;
@@ -217,7 +219,7 @@ final class Backfill {
             List<String> until = upper != null ? upper : last;
             String range = (lower == null ? "true" : rowKey + " > " + literal(key, lower))
                     + (until == null ? "" : " AND " + rowKey + " <= " + literal(key, until));
-            done += batch(update + range, table, FILL, upper == null ? Map.of("done", true) : Map.of("key", upper));
+            done += batch(update, range, table, FILL, upper == null ? Map.of("done", true) : Map.of("key", upper));
             options.progress().update(table, done, Math.max(done, total));
             if (upper == null) {
                 return done;
@@ -270,7 +272,7 @@ final class Backfill {
             long span = Math.max(1, (long) (sizer.size() / rowsPerPage));
             String range = "r.ctid >= " + Sql.literal("(" + page + ",0)") + "::tid AND r.ctid < "
                     + Sql.literal("(" + (page + span) + ",0)") + "::tid";
-            done += batch(update + range + othersWrites, table, pass,
+            done += batch(update, range + othersWrites, table, pass,
                     page + span >= pages ? Map.of("done", true) : Map.of("page", page + span, "pages", pages));
             if (pass.equals(FILL)) {
                 options.progress().update(table, done, Math.max(done, total));
@@ -286,12 +288,47 @@ final class Backfill {
      * Runs one batch and records the cursor after it, with the batch's transaction added to the cursor's
      * {@code xids}, in the same statement, so both happen or neither.
      */
-    private long batch(String update, String table, String pass, Map<String, Object> position) {
+    private long batch(String update, String range, String table, String pass, Map<String, Object> position) {
         Cursor cursor = cursors.get(table);
         cursor.json.set(pass, JSON.valueToTree(position));
-        long rows = runner.update("WITH j AS (" + journal.recordCursor(table, cursor.json.toString()) + ") " + update);
+        long rows;
+        try {
+            rows = runner.update("WITH j AS (" + journal.recordCursor(table, cursor.json.toString()) + ") " + update
+                    + range);
+        } catch (DatabaseException e) {
+            throw e.connectionLost() ? e : withFailingRow(table, update, range, e);
+        }
         FaultPoints.reached("backfill.batch");
         return rows;
+    }
+
+    /**
+     * The error of a failed batch, with the key of the first row that fails (PostgreSQL names no row when an
+     * {@code up} expression fails). The batch is run again row by row, and rolled back whatever happens.
+     */
+    private DatabaseException withFailingRow(String table, String update, String range, DatabaseException failure) {
+        String regclass = Sql.qualified(schema, table);
+        List<KeyColumn> key = identity(regclass);
+        String rowKey = key.isEmpty() ? "'ctid ' || r.ctid::text"
+                : "format('(%s)=(%s)', " + Sql.literal(key.stream().map(k -> Sql.ident(k.name()))
+                .collect(Collectors.joining(", "))) + ", concat_ws(', ', " + key.stream()
+                .map(k -> "r." + Sql.ident(k.name())).collect(Collectors.joining(", ")) + "))";
+        String body = "DECLARE\n  k record;\nBEGIN\n  FOR k IN SELECT r.ctid AS row_id, " + rowKey + " AS row_key FROM "
+                + regclass + " AS r WHERE " + range + " LOOP\n    BEGIN\n      " + update + "r.ctid = k.row_id;\n"
+                + "    EXCEPTION WHEN OTHERS THEN\n      RAISE EXCEPTION USING MESSAGE = " + Sql.literal(FAILING_ROW)
+                + " || k.row_key;\n    END;\n  END LOOP;\n  RAISE EXCEPTION USING MESSAGE = " + Sql.literal(FAILING_ROW)
+                + ";\nEND;";
+        try {
+            runner.execute(Step.sql("DO " + Sql.dollarQuote(body)));
+        } catch (DatabaseException diagnosis) {
+            String message = diagnosis.getMessage();
+            if (message.startsWith(FAILING_ROW) && message.length() > FAILING_ROW.length()) {
+                return new DatabaseException("backfill of table \"" + table + "\" failed at the row "
+                        + message.substring(FAILING_ROW.length()) + ": " + failure.getMessage(), failure.statement(),
+                        failure);
+            }
+        }
+        return failure;
     }
 
     private void pause() {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pgroll.core.PgRollException;
 import io.pgroll.core.db.Sql;
 import io.pgroll.core.db.StatementRunner;
+import io.pgroll.core.plan.Memo;
 import io.pgroll.core.plan.Step;
 import java.util.List;
 import java.util.Optional;
@@ -42,7 +43,8 @@ final class Journal {
         }
     }
 
-    record Entry(Phase phase, int stepsDone, ObjectNode backfill) {
+    /** @param memo what the start noted for its rollback, see {@link Memo} */
+    record Entry(Phase phase, int stepsDone, ObjectNode backfill, ObjectNode memo) {
     }
 
     private final StatementRunner runner;
@@ -59,14 +61,15 @@ final class Journal {
 
     /** The journal of the migration; none means its start never got past recording the migration. */
     Optional<Entry> read() {
-        List<List<String>> rows = runner.query("SELECT phase, steps_done, backfill::text FROM " + table + where);
+        List<List<String>> rows = runner.query("SELECT phase, steps_done, backfill::text, memo::text FROM " + table
+                + where);
         if (rows.isEmpty()) {
             return Optional.empty();
         }
         List<String> row = rows.get(0);
         try {
             return Optional.of(new Entry(Phase.of(row.get(0)), Integer.parseInt(row.get(1)),
-                    (ObjectNode) JSON.readTree(row.get(2))));
+                    (ObjectNode) JSON.readTree(row.get(2)), (ObjectNode) JSON.readTree(row.get(3))));
         } catch (JsonProcessingException e) {
             throw new PgRollException("unreadable journal of the active migration: " + e.getOriginalMessage(), e);
         }
@@ -88,6 +91,23 @@ final class Journal {
     void enter(Phase phase) {
         runner.execute(Step.sql("UPDATE " + table + " SET phase = " + Sql.literal(phase.value) + ", updated_at = now()"
                 + where));
+    }
+
+    /** The start's notes, kept in this journal; recalled from the journal as it is when asked. */
+    Memo memo() {
+        return new Memo() {
+            @Override
+            public String save(String key, String sqlExpression) {
+                return "UPDATE " + table + " SET memo = jsonb_build_object(" + Sql.literal(key) + ", (" + sqlExpression
+                        + ")::text) || memo" + where;
+            }
+
+            @Override
+            public Optional<String> recall(String key) {
+                return read().map(e -> e.memo().get(key)).filter(v -> v != null && v.isTextual())
+                        .map(com.fasterxml.jackson.databind.JsonNode::asText);
+            }
+        };
     }
 
     void delete() {

@@ -1,8 +1,10 @@
 package io.pgroll.core.engine;
 
+import io.pgroll.core.DatabaseException;
 import io.pgroll.core.PgRollException;
 import io.pgroll.core.db.Sql;
 import io.pgroll.core.plan.Catalog;
+import io.pgroll.core.plan.Derived;
 import io.pgroll.core.schema.Constraints;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -10,6 +12,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Answers planning questions from the server. The constant-default probe adds a column with the default to an empty
@@ -50,9 +53,45 @@ final class LiveCatalog implements Catalog {
                 }
             }
         } catch (SQLException e) {
-            throw new PgRollException("could not read the indexes of " + table + ": " + e.getMessage(), e);
+            throw new DatabaseException("could not read the indexes of " + table + ": " + e.getMessage(), e);
         }
         return out;
+    }
+
+    @Override
+    public Optional<String> existing(String schema, Derived object) {
+        String namespace = "(SELECT oid FROM pg_namespace WHERE nspname = ?)";
+        String table = Sql.qualified(schema, object.table() == null ? "" : object.table());
+        return switch (object.kind()) {
+            case COLUMN -> first("SELECT format('column %I of table %s', attname, attrelid::regclass) FROM pg_attribute "
+                    + "WHERE attrelid = to_regclass(?) AND attname = ? AND attnum > 0 AND NOT attisdropped", table,
+                    object.name());
+            case CONSTRAINT -> first("SELECT format('constraint %I of table %s', conname, conrelid::regclass) "
+                    + "FROM pg_constraint WHERE conrelid = to_regclass(?) AND conname = ?", table, object.name());
+            case TRIGGER -> first("SELECT format('trigger %I on table %s', tgname, tgrelid::regclass) FROM pg_trigger "
+                    + "WHERE tgrelid = to_regclass(?) AND tgname = ?", table, object.name());
+            case RELATION -> first("SELECT format('%s %s', CASE relkind WHEN 'i' THEN 'index' WHEN 'I' THEN 'index' "
+                    + "WHEN 'S' THEN 'sequence' WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHEN 'c' THEN "
+                    + "'type' WHEN 'f' THEN 'foreign table' ELSE 'table' END, oid::regclass) FROM pg_class "
+                    + "WHERE relnamespace = " + namespace + " AND relname = ?", schema, object.name());
+            case SCHEMA -> first("SELECT format('schema %I', nspname) FROM pg_namespace WHERE nspname = ?",
+                    object.name());
+            case FUNCTION -> first("SELECT format('function %s', oid::regprocedure) FROM pg_proc WHERE pronamespace = "
+                    + namespace + " AND proname = ? AND pronargs = 0", schema, object.name());
+        };
+    }
+
+    private Optional<String> first(String sql, String... params) {
+        try (java.sql.PreparedStatement ps = connection.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setString(i + 1, params[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new DatabaseException("could not read the catalog: " + e.getMessage(), e);
+        }
     }
 
     private boolean probe(String type, String defaultExpression) {

@@ -3,6 +3,8 @@ package io.pgroll.core.engine;
 import io.pgroll.core.PgRoll.MigrateResult;
 import io.pgroll.core.PgRoll.StartResult;
 import io.pgroll.core.PgRollConfig;
+import io.pgroll.core.DatabaseException;
+import io.pgroll.core.MigrationStateException;
 import io.pgroll.core.PgRollException;
 import io.pgroll.core.StartOptions;
 import io.pgroll.core.Status;
@@ -14,6 +16,8 @@ import io.pgroll.core.migration.MigrationWriter;
 import io.pgroll.core.migration.Operation;
 import io.pgroll.core.migration.RawSql;
 import io.pgroll.core.plan.Catalog;
+import io.pgroll.core.plan.Derived;
+import io.pgroll.core.plan.Names;
 import io.pgroll.core.plan.PlanContext;
 import io.pgroll.core.plan.StartSchedule;
 import io.pgroll.core.plan.Step;
@@ -42,6 +46,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class MigrationEngine {
     private static final Duration LOCK_GRACE = Duration.ofSeconds(1);
+    /** Memo key noting that the start created its version schema (rollback drops only a schema it created). */
+    private static final String VERSION_SCHEMA_CREATED = "version schema";
 
     private static final Logger LOG = LoggerFactory.getLogger(MigrationEngine.class);
 
@@ -84,18 +90,68 @@ public final class MigrationEngine {
             }
         }
         String vs = versionSchema(m);
-        int bytes = vs.getBytes(StandardCharsets.UTF_8).length;
-        if (bytes > ValidationContext.MAX_IDENTIFIER_BYTES) {
-            throw new MigrationFileException(file, m.versionSchema() == null ? null : "version_schema",
-                    "version schema name \"" + vs + "\" is " + bytes + " bytes long; PostgreSQL allows "
-                            + ValidationContext.MAX_IDENTIFIER_BYTES + " (name the migration or its version_schema shorter)");
+        if (config.useVersionSchema()) {
+            requireUsableVersionSchema(m, vs);
         }
         PlanContext dryRun = new PlanContext(schema, schema(), vs, catalog);
+        Map<String, Derived> created = new HashMap<>();
         for (int i = 0; i < ops.size(); i++) {
             Operation op = ops.get(i);
             op.validate(new ValidationContext(schema, catalog, file, i, op.key()));
             op.start(dryRun);
             dryRun.drainSteps();
+            requireFree(file, i, op, dryRun.drainDerived(), created);
+        }
+    }
+
+    /**
+     * The version schema's name must be one PostgreSQL keeps whole, that clients can put in {@code search_path} as it
+     * is (a comma would split it in two; quotes, backslashes and white space are mangled on the way through a
+     * connection URL's {@code options}), and one that no existing schema has: pgroll drops its version schemas with
+     * everything in them.
+     */
+    private void requireUsableVersionSchema(Migration m, String vs) {
+        String field = m.versionSchema() == null ? null : "version_schema";
+        int bytes = vs.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > Names.MAX_IDENTIFIER_BYTES) {
+            throw new MigrationFileException(m.name(), field, "version schema name \"" + vs + "\" is " + bytes
+                    + " bytes long; PostgreSQL allows " + Names.MAX_IDENTIFIER_BYTES
+                    + " (name the migration or its version_schema shorter)");
+        }
+        vs.codePoints().filter(c -> c == ',' || c == '"' || c == '\\' || Character.isWhitespace(c)
+                || Character.isISOControl(c)).findFirst().ifPresent(c -> {
+            throw new MigrationFileException(m.name(), field, "version schema name \"" + vs + "\" contains "
+                    + (Character.isWhitespace(c) || Character.isISOControl(c) ? "white space or a control character"
+                    : "'" + Character.toString(c) + "'") + ", which clients cannot put in search_path as it is "
+                    + "(use letters, digits, '_', '-' or '.')");
+        });
+        Derived schemaObject = new Derived(Derived.Kind.SCHEMA, null, vs, "the version schema");
+        catalog.existing(schema(), schemaObject).ifPresent(existing -> {
+            throw new MigrationFileException(m.name(), field, "cannot create the version schema \"" + vs + "\": "
+                    + existing + " already exists; pgroll never takes over an object it did not create (rename or drop "
+                    + "it, or set version_schema)");
+        });
+    }
+
+    /**
+     * Refuses objects an operation would create under names already taken, by an object that is not pgroll's or by
+     * another object of the same migration ({@code created} collects the migration's objects so far).
+     */
+    private void requireFree(String file, int index, Operation op, List<Derived> objects, Map<String, Derived> created) {
+        String where = "operations[" + index + "]." + op.key();
+        for (Derived object : objects) {
+            Derived earlier = created.putIfAbsent(object.key(), object);
+            if (earlier != null && !earlier.purpose().equals(object.purpose())) {
+                throw new MigrationFileException(file, where, "cannot create " + object.purpose() + " as \""
+                        + object.name() + "\": the migration also creates " + earlier.purpose() + " under that name");
+            }
+            if (earlier == null) {
+                catalog.existing(schema(), object).ifPresent(existing -> {
+                    throw new MigrationFileException(file, where, "cannot create " + object.purpose() + " as \""
+                            + object.name() + "\": " + existing + " already exists; pgroll never takes over an object "
+                            + "it did not create (rename or drop it)");
+                });
+            }
         }
     }
 
@@ -152,7 +208,7 @@ public final class MigrationEngine {
      */
     private <T> T exclusively(java.util.function.Supplier<T> work) {
         if (!lockSchemaWithinGrace()) {
-            throw new PgRollException("a migration for schema \"" + schema() + "\" is already in progress: another "
+            throw new MigrationStateException("a migration for schema \"" + schema() + "\" is already in progress: another "
                     + "pgroll process is running start, complete or rollback on it");
         }
         try {
@@ -205,7 +261,7 @@ public final class MigrationEngine {
                 LOG.info("resuming the interrupted start of {}", m.name());
                 return runStart(m, active.get().resultingSchemaJson(), entry.orElse(null), options);
             }
-            throw new PgRollException("a migration for schema \"" + schema() + "\" is already in progress (\""
+            throw new MigrationStateException("a migration for schema \"" + schema() + "\" is already in progress (\""
                     + active.get().name() + "\"" + (interrupted ? ", its start was interrupted: start it again to resume, "
                     + "or roll it back" : "; complete or roll it back first") + ")");
         }
@@ -223,7 +279,7 @@ public final class MigrationEngine {
     private void requireSameOperations(MigrationRecord active, Migration m) {
         Migration stored = MigrationWriter.fromJson(active.name(), active.migrationJson());
         if (!stored.operations().equals(m.operations())) {
-            throw new PgRollException("migration \"" + m.name() + "\" is active with different operations than the "
+            throw new MigrationStateException("migration \"" + m.name() + "\" is active with different operations than the "
                     + "file; roll it back before starting the changed file");
         }
     }
@@ -235,21 +291,30 @@ public final class MigrationEngine {
     private StartResult runStart(Migration m, String baseJson, Journal.Entry resumeFrom, StartOptions options) {
         String vs = versionSchema(m);
         Journal journal = journal(m.name());
-        PlanContext ctx = new PlanContext(Schema.fromJson(schema(), baseJson), schema(), vs, catalog);
+        PlanContext ctx = new PlanContext(Schema.fromJson(schema(), baseJson), schema(), vs, catalog, journal.memo());
         List<List<StartSchedule.Planned>> planned = new ArrayList<>();
         List<Schema.NameSnapshot> names = new ArrayList<>();
-        for (Operation op : m.operations()) {
-            op.start(ctx);
-            names.add(ctx.schema().snapshotNames());
-            planned.add(ctx.drainPlanned());
-        }
-        StartSchedule schedule = StartSchedule.of(planned);
-        List<Step> steps = schedule.plainSteps();
+        StartSchedule schedule = null;
         int[] stepsDone = {resumeFrom == null ? 0 : resumeFrom.stepsDone()};
+        int resumeAt = resumeFrom == null ? -1 : resumeFrom.stepsDone();
         long backfilled = 0;
         Duration backfillTime;
         try {
-            runJournaled(steps, schedule.backfillAt(), journal, stepsDone);
+            Map<String, Derived> created = new HashMap<>();
+            for (int i = 0; i < m.operations().size(); i++) {
+                Operation op = m.operations().get(i);
+                planOperation(m, i, ctx, baseJson);
+                names.add(ctx.schema().snapshotNames());
+                planned.add(ctx.drainPlanned());
+                List<Derived> derived = ctx.drainDerived();
+                if (resumeFrom == null) {
+                    // also with --skip-validation: the names are pgroll's, and taking over an object is never wanted
+                    requireFree(m.name(), i, op, derived, created);
+                }
+            }
+            schedule = StartSchedule.of(planned);
+            List<Step> steps = new ArrayList<>(schedule.plainSteps());
+            runJournaled(steps, schedule.backfillAt(), journal, stepsDone, resumeAt);
             Backfill backfill = new Backfill(runner, schema(), options, journal);
             Map<String, List<TriggerSpec>> ups = upTriggersByTable(ctx.triggers());
             long backfillStart = System.nanoTime();
@@ -257,40 +322,85 @@ public final class MigrationEngine {
                 backfilled += backfill.run(table.getKey(), table.getValue(),
                         resumeFrom == null ? null : resumeFrom.backfill().get(table.getKey()));
             }
-            runJournaled(steps, schedule.catchUpAt(), journal, stepsDone);
+            runJournaled(steps, schedule.catchUpAt(), journal, stepsDone, resumeAt);
             if (schedule.triggersAfterBackfill()) {
                 ups.forEach(backfill::catchUp);
             }
             backfillTime = Duration.ofNanos(System.nanoTime() - backfillStart);
-            runJournaled(steps, steps.size(), journal, stepsDone);
-            Schema current = ctx.schema();
-            if (m.operations().stream().anyMatch(op -> op instanceof RawSql sql && sql.isolated())) {
-                current = Schema.fromJson(schema(), state.readSchema(schema()));
-            }
+            runJournaled(steps, steps.size(), journal, stepsDone, resumeAt);
             // Last, so that the new version's clients only ever see filled columns, and write with the triggers on.
+            // Journaled like the other steps, so that a resumed start knows the version schema is its own.
             if (config.useVersionSchema()) {
-                createViews(current, vs);
+                Schema current = ctx.schema();
+                if (m.operations().stream().anyMatch(op -> op instanceof RawSql sql && sql.isolated())) {
+                    current = Schema.fromJson(schema(), state.readSchema(schema()));
+                }
+                steps.add(Step.sql("CREATE SCHEMA " + Sql.ident(vs),
+                        journal.memo().save(VERSION_SCHEMA_CREATED, Sql.literal(vs))));
+                steps.addAll(viewSteps(current, vs));
+                runJournaled(steps, steps.size(), journal, stepsDone, resumeAt);
             }
             journal.enter(Journal.Phase.STARTED);
         } catch (RuntimeException e) {
-            // Only operations that changed something are undone: one none of whose steps ran changed nothing (steps
-            // are atomic), and undoing it could remove what it found in place (create_table of an existing table).
-            List<Integer> changed = schedule.steps().subList(0, stepsDone[0]).stream()
-                    .map(StartSchedule.Scheduled::operation).distinct().sorted().toList();
-            String undo = undoStart(m, new Replay(ctx, names), changed);
-            throw new PgRollException("failed to start migration \"" + m.name() + "\": " + e.getMessage()
-                    + (undo == null ? "; changes rolled back" : "; the changes could not be rolled back (" + undo
-                    + "): run start again to resume, or rollback"), e);
+            throw failedStart(m, e, new Replay(ctx, names), schedule, stepsDone[0]);
         }
         return new StartResult(m.name(), config.useVersionSchema() ? vs : null, backfilled, backfillTime);
     }
 
     /**
+     * Plans one operation. A failure here (with --skip-validation, an operation can meet a table that is not there)
+     * is reported as validation would have reported it.
+     */
+    private void planOperation(Migration m, int index, PlanContext ctx, String baseJson) {
+        Operation op = m.operations().get(index);
+        try {
+            op.start(ctx);
+        } catch (PgRollException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            try {
+                validate(m, Schema.fromJson(schema(), baseJson));
+            } catch (MigrationFileException invalid) {
+                throw invalid;
+            } catch (RuntimeException ignored) {
+                // validation could not say more than the failure itself
+            }
+            throw new MigrationFileException(m.name(), "operations[" + index + "]." + op.key(),
+                    "cannot be planned: " + e, e);
+        }
+    }
+
+    /**
+     * Undoes a start that failed after it was recorded and returns the error to report: one line saying what failed
+     * and whether the database is as it was. Only operations that changed something are undone: one none of whose
+     * steps ran changed nothing (steps are atomic), and undoing it could remove what it found in place (create_table
+     * of an existing table). A lost connection leaves nothing to undo with: the start resumes when run again.
+     */
+    private PgRollException failedStart(Migration m, RuntimeException e, Replay replay, StartSchedule schedule,
+                                        int stepsDone) {
+        String failure = "failed to start migration \"" + m.name() + "\": " + e.getMessage();
+        if (e instanceof DatabaseException db && db.connectionLost()) {
+            return new DatabaseException(failure + "; the connection to the database was lost: run start again to "
+                    + "resume, or rollback", db.statement(), e);
+        }
+        List<Integer> changed = schedule == null ? List.of() : schedule.steps()
+                .subList(0, Math.min(stepsDone, schedule.steps().size())).stream()
+                .map(StartSchedule.Scheduled::operation).distinct().sorted().toList();
+        String undo = undoStart(m, replay, changed);
+        String message = failure + (undo == null ? "; changes rolled back" : "; the changes could not be rolled back ("
+                + undo + "): run start again to resume, or rollback");
+        return e instanceof DatabaseException db ? new DatabaseException(message, db.statement(), e)
+                : e instanceof MigrationFileException file ? new MigrationFileException(file.file(), file.path(),
+                file.detail() + (undo == null ? "; changes rolled back" : "; rollback failed: " + undo), e)
+                : new PgRollException(message, e);
+    }
+
+    /**
      * Runs steps from {@code done[0]} up to {@code end}, recording each as done in the same transaction (a step that
      * must run outside a transaction is recorded right after it, and is written to be safe to run again);
-     * {@code done[0]} follows.
+     * {@code done[0]} follows. {@code resumeAt} is the step an interrupted run stopped at, or -1.
      */
-    private void runJournaled(List<Step> steps, int end, Journal journal, int[] done) {
+    private void runJournaled(List<Step> steps, int end, Journal journal, int[] done, int resumeAt) {
         for (int i = done[0]; i < end; i++) {
             Step step = steps.get(i);
             if (step.transactional()) {
@@ -298,8 +408,10 @@ public final class MigrationEngine {
                 statements.add(journal.recordSteps(i + 1));
                 runner.execute(new Step(statements, true, step.onFailure()));
             } else {
-                if (i == done[0] && i > 0 && step.onFailure() != null) {
-                    runner.execute(Step.outsideTransaction(step.onFailure(), null)); // what an interrupted try left
+                if (i == resumeAt && step.onFailure() != null) {
+                    // What an interrupted try of this step may have left (an invalid index): the step is not recorded
+                    // as done, so it is this start's own.
+                    runner.execute(Step.outsideTransaction(step.onFailure(), null));
                 }
                 runner.execute(step);
                 runner.execute(Step.sql(journal.recordSteps(i + 1)));
@@ -318,6 +430,7 @@ public final class MigrationEngine {
 
     /** Rolls back the given operations (their rollback is safe on a partial start); returns the error if that failed. */
     private String undoStart(Migration m, Replay replay, List<Integer> changed) {
+        replay.ctx().drainSteps();
         try {
             rollBack(m, replay, changed);
             return null;
@@ -329,12 +442,13 @@ public final class MigrationEngine {
 
     private void requireHistoryOrEmpty(Schema live) {
         if (!state.hasHistory(schema()) && !live.visibleTables().isEmpty()) {
-            throw new PgRollException("schema \"" + schema() + "\" has existing tables but no migration history - "
+            throw new MigrationStateException("schema \"" + schema() + "\" has existing tables but no migration history - "
                     + "baseline required");
         }
     }
 
-    private void createViews(Schema schema, String vs) {
+    /** The views of a version schema, one step per table, columns in the physical order. */
+    private List<Step> viewSteps(Schema schema, String vs) {
         Map<String, List<String>> order = new HashMap<>();
         for (List<String> row : runner.query("""
                 SELECT c.relname, a.attname FROM pg_attribute a
@@ -343,7 +457,7 @@ public final class MigrationEngine {
                 ORDER BY c.relname, a.attnum""", schema())) {
             order.computeIfAbsent(row.get(0), k -> new ArrayList<>()).add(row.get(1));
         }
-        runner.execute(Views.plan(schema, vs, order, serverMajor >= 15));
+        return Views.plan(schema, vs, order, serverMajor >= 15);
     }
 
     // ---- complete ----------------------------------------------------------------------------------------------
@@ -357,7 +471,7 @@ public final class MigrationEngine {
         Journal journal = journal(active.name());
         Optional<Journal.Entry> entry = journal.read();
         if (entry.isEmpty() || entry.get().phase() == Journal.Phase.STARTING) {
-            throw new PgRollException("the start of migration \"" + active.name() + "\" did not finish; start it again "
+            throw new MigrationStateException("the start of migration \"" + active.name() + "\" did not finish; start it again "
                     + "to resume, or roll it back");
         }
         boolean resuming = entry.get().phase() == Journal.Phase.COMPLETING;
@@ -377,14 +491,22 @@ public final class MigrationEngine {
             steps.addAll(ctx.drainSteps());
         }
         steps.add(Step.sql(Triggers.dropDirectionFunction(schema())));
+        int resumeAt = resuming ? entry.get().stepsDone() : -1;
         if (!resuming) {
+            // Before anything changes: a complete that stopped halfway would leave old clients without their version
+            // and the migration impossible to roll back.
+            Optional<String> previous = state.previousVersion(schema()).map(v -> schema() + "_" + v);
+            previous.ifPresent(this::requireOnlyViews);
+            List<String> versionSchemas = new ArrayList<>(List.of(versionSchema(m)));
+            previous.ifPresent(versionSchemas::add);
+            requireNoDependents("complete", ctx, versionSchemas);
             journal.begin(Journal.Phase.COMPLETING);
         } else {
             LOG.info("resuming the interrupted complete of {}", m.name());
         }
-        runJournaled(steps, steps.size(), journal, new int[] {resuming ? entry.get().stepsDone() : 0});
+        runJournaled(steps, steps.size(), journal, new int[] {Math.max(resumeAt, 0)}, resumeAt);
         if (config.useVersionSchema() && m.operations().stream().anyMatch(RawSql.class::isInstance)) {
-            createViews(Schema.fromJson(schema(), state.readSchema(schema())), versionSchema(m));
+            runner.execute(viewSteps(Schema.fromJson(schema(), state.readSchema(schema())), versionSchema(m)));
         }
         state.markCompleted(schema(), m.name());
         journal.delete();
@@ -399,8 +521,8 @@ public final class MigrationEngine {
     private void rollbackExclusively() {
         MigrationRecord active = requireActive();
         journal(active.name()).read().filter(e -> e.phase() == Journal.Phase.COMPLETING).ifPresent(e -> {
-            throw new PgRollException("migration \"" + active.name() + "\" is being completed (an earlier complete was "
-                    + "interrupted) and can no longer be rolled back: run complete again to finish it");
+            throw new MigrationStateException("migration \"" + active.name() + "\" is being completed (an earlier "
+                    + "complete was interrupted) and can no longer be rolled back: run complete again to finish it");
         });
         Migration m = MigrationWriter.fromJson(active.name(), active.migrationJson());
         Replay replay = replayStart(m, active, Catalog.OFFLINE);
@@ -408,24 +530,57 @@ public final class MigrationEngine {
     }
 
     /**
-     * Drops the version schema, rolls back the given operations (indexes, in the order they started) last first,
-     * drops the direction function their triggers shared, and forgets the active migration.
+     * Drops the version schema (if this start created it), rolls back the given operations (indexes, in the order they
+     * started) last first, drops the direction function their triggers shared, and forgets the active migration.
+     * Nothing changes when a user's object depends on what would be dropped.
      */
     private void rollBack(Migration m, Replay replay, List<Integer> operations) {
-        runner.execute(Step.sql("DROP SCHEMA IF EXISTS " + Sql.ident(versionSchema(m)) + " CASCADE"));
+        String vs = versionSchema(m);
+        Optional<Journal.Entry> entry = journal(m.name()).read();
+        // A start by the Go tool keeps no journal; its version schema is its own.
+        boolean ownVersionSchema = entry.isEmpty() || entry.get().memo().has(VERSION_SCHEMA_CREATED);
+        List<List<Step>> undo = new ArrayList<>();
         for (int i = operations.size() - 1; i >= 0; i--) {
             int op = operations.get(i);
             replay.ctx().resolveNamesAs(replay.names().get(op));
             m.operations().get(op).rollback(replay.ctx());
-            runner.execute(replay.ctx().drainSteps());
+            undo.add(replay.ctx().drainSteps());
         }
+        if (ownVersionSchema) {
+            requireOnlyViews(vs);
+        }
+        requireNoDependents("rollback", replay.ctx(), ownVersionSchema ? List.of(vs) : List.of());
+        if (ownVersionSchema) {
+            runner.execute(Step.sql("DROP SCHEMA IF EXISTS " + Sql.ident(vs) + " CASCADE"));
+        }
+        undo.forEach(runner::execute);
         runner.execute(Step.sql(Triggers.dropDirectionFunction(schema())));
         state.deleteActive(schema(), m.name());
     }
 
+    /** Refuses to drop a version schema that holds, or is depended on by, objects that are not pgroll's views. */
+    private void requireOnlyViews(String versionSchema) {
+        List<String> found = new Dependents(runner, schema()).onVersionSchema(versionSchema);
+        if (!found.isEmpty()) {
+            throw new MigrationStateException("version schema \"" + versionSchema + "\" would be dropped with "
+                    + String.join(", ", found) + "; pgroll drops only its own views: move or drop "
+                    + (found.size() == 1 ? "it" : "them") + " first");
+        }
+    }
+
+    /** Refuses a complete or rollback whose drops (as the plan in {@code ctx} declared them) the user's objects need. */
+    private void requireNoDependents(String command, PlanContext ctx, List<String> versionSchemas) {
+        List<String> found = new Dependents(runner, schema()).on(ctx.dropped(), versionSchemas, ctx.moved());
+        if (!found.isEmpty()) {
+            throw new MigrationStateException(command + " would drop what " + String.join(", ", found)
+                    + (found.size() == 1 ? " depends" : " depend") + " on; nothing was changed: drop or change "
+                    + (found.size() == 1 ? "it" : "them") + " first, then run " + command + " again");
+        }
+    }
+
     private MigrationRecord requireActive() {
         return state.activeMigration(schema()).orElseThrow(() ->
-                new PgRollException("no active migration for schema \"" + schema() + "\""));
+                new MigrationStateException("no active migration for schema \"" + schema() + "\""));
     }
 
     /**
@@ -440,13 +595,14 @@ public final class MigrationEngine {
                     : state.get(schema(), active.parent()).map(MigrationRecord::resultingSchemaJson).orElse(null);
         }
         PlanContext ctx = new PlanContext(Schema.fromJson(schema(), baseJson), schema(), versionSchema(m),
-                planningCatalog);
+                planningCatalog, journal(m.name()).memo());
         List<Schema.NameSnapshot> names = new ArrayList<>();
         for (Operation op : m.operations()) {
             op.start(ctx);
             names.add(ctx.schema().snapshotNames());
         }
         ctx.drainSteps();
+        ctx.drainDerived();
         return new Replay(ctx, names);
     }
 
@@ -482,7 +638,7 @@ public final class MigrationEngine {
             String remote = applied.get(i).name();
             String mine = i < candidates.size() ? candidates.get(i).name() : "";
             if (!remote.equals(mine)) {
-                throw new PgRollException("remote migration does not match local migration: remote=\"" + remote
+                throw new MigrationStateException("remote migration does not match local migration: remote=\"" + remote
                         + "\", local=\"" + mine + "\"");
             }
         }
@@ -491,7 +647,7 @@ public final class MigrationEngine {
             return new MigrateResult(null, List.of(), false);
         }
         if (expectOne && pending.size() > 1) {
-            throw new PgRollException("expected exactly one migration to apply, found " + pending.size() + ": "
+            throw new MigrationStateException("expected exactly one migration to apply, found " + pending.size() + ": "
                     + pending.stream().map(Migration::name).toList());
         }
         List<String> names = new ArrayList<>();

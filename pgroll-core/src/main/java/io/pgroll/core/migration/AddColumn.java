@@ -4,7 +4,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.pgroll.core.db.Sql;
 import io.pgroll.core.plan.ColumnSql;
+import io.pgroll.core.plan.Derived;
+import io.pgroll.core.plan.Duplication;
 import io.pgroll.core.plan.Names;
+import io.pgroll.core.plan.Dropped;
 import io.pgroll.core.plan.PlanContext;
 import io.pgroll.core.plan.TriggerSpec;
 import io.pgroll.core.plan.ValidationContext;
@@ -85,6 +88,8 @@ public record AddColumn(
                     + Sql.literal(column.comment()));
         }
         ctx.addFilledColumn(statements.toArray(String[]::new));
+        String what = "column \"" + column.name() + "\" of table \"" + t.name() + "\"";
+        ctx.derive(Derived.Kind.COLUMN, t.physicalName(), hidden, "the new " + what);
         // The trigger comes before the constraints, so that old clients' writes fill the column from then on.
         if (!blank(up)) {
             ctx.trigger(new TriggerSpec(Names.trigger(table, column.name()), t.physicalName(),
@@ -92,15 +97,18 @@ public record AddColumn(
         }
         statements.clear();
         if (!column.nullable() && !constantDefault) {
-            statements.add("ALTER TABLE " + tableSql + " ADD CONSTRAINT " + Sql.ident(Names.notNullCheck(column.name()))
-                    + " CHECK (" + Sql.ident(hidden) + " IS NOT NULL) NOT VALID");
+            statements.add(Duplication.notNullCheck(ctx, t, column.name(), hidden));
         }
         if (column.check() != null) {
+            ctx.derive(Derived.Kind.CONSTRAINT, t.physicalName(), column.check().name(), "the check constraint \""
+                    + column.check().name() + "\"");
             statements.add("ALTER TABLE " + tableSql + " ADD CONSTRAINT " + Sql.ident(column.check().name())
                     + " CHECK (" + Sql.renameIdentifier(column.check().constraint(), column.name(), hidden) + ")"
                     + (column.check().noInherit() ? " NO INHERIT" : "") + " NOT VALID");
         }
         if (column.references() != null) {
+            ctx.derive(Derived.Kind.CONSTRAINT, t.physicalName(), column.references().name(), "the foreign key \""
+                    + column.references().name() + "\"");
             statements.add("ALTER TABLE " + tableSql + " ADD CONSTRAINT " + Sql.ident(column.references().name())
                     + " FOREIGN KEY (" + Sql.ident(hidden) + ") "
                     + ColumnSql.references(column.references(), ctx.schema(), ctx) + " NOT VALID");
@@ -110,9 +118,17 @@ public record AddColumn(
         }
         if (column.unique()) {
             String index = Sql.qualified(ctx.targetSchema(), Names.uniqueIndex(column.name()));
-            ctx.outsideTransaction("CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "
+            String constraint = Names.uniqueConstraint(table, column.name());
+            ctx.derive(Derived.Kind.RELATION, null, Names.uniqueIndex(column.name()),
+                    "the unique index of the new " + what);
+            ctx.derive(Derived.Kind.RELATION, null, constraint, "the unique index of " + what + " after complete");
+            ctx.derive(Derived.Kind.CONSTRAINT, t.physicalName(), constraint, "the unique constraint of " + what);
+            ctx.outsideTransaction("CREATE UNIQUE INDEX CONCURRENTLY "
                             + Sql.ident(Names.uniqueIndex(column.name())) + " ON " + tableSql + " (" + Sql.ident(hidden) + ")",
                     "DROP INDEX CONCURRENTLY IF EXISTS " + index);
+        }
+        if (column.references() != null) {
+            ctx.afterBackfill("ALTER TABLE " + tableSql + " VALIDATE CONSTRAINT " + Sql.ident(column.references().name()));
         }
         t.addColumn(new io.pgroll.core.schema.Column(column.name(), hidden, column.type(), column.defaultValue(),
                 column.nullable(), column.unique(), column.comment(), null));
@@ -154,7 +170,7 @@ public record AddColumn(
             ctx.sql("ALTER TABLE " + tableSql + " VALIDATE CONSTRAINT " + Sql.ident(column.references().name()));
         }
         if (column.unique()) {
-            ctx.sql("ALTER TABLE " + tableSql + " ADD CONSTRAINT " + Sql.ident(t.name() + "_" + column.name() + "_key")
+            ctx.sql("ALTER TABLE " + tableSql + " ADD CONSTRAINT " + Sql.ident(Names.uniqueConstraint(table, column.name()))
                     + " UNIQUE USING INDEX " + Sql.ident(Names.uniqueIndex(column.name())));
         }
         ctx.column(t, column.name()).ifPresent(c -> c.setPhysicalName(column.name()));
@@ -168,6 +184,7 @@ public record AddColumn(
     @Override
     public void rollback(PlanContext ctx) {
         ctx.table(table).ifPresent(t -> {
+            ctx.dropping(Dropped.column(t.physicalName(), Names.newColumn(column.name())));
             ctx.sql("ALTER TABLE " + ctx.qualified(t.physicalName()) + " DROP COLUMN IF EXISTS "
                     + Sql.ident(Names.newColumn(column.name())), dropTriggerFunction(ctx));
             t.removeColumn(column.name());

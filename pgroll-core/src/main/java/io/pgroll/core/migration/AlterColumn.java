@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.pgroll.core.db.Sql;
 import io.pgroll.core.plan.ColumnSql;
+import io.pgroll.core.plan.Derived;
 import io.pgroll.core.plan.Duplication;
 import io.pgroll.core.plan.Names;
 import io.pgroll.core.plan.PlanContext;
@@ -19,8 +20,8 @@ import java.util.Set;
  * Changes a column: type, nullability, unique, check, foreign key, default, comment, alone or together. The new
  * version works on a hidden copy kept in step with the original by triggers ({@code up} fills the copy for old
  * clients' writes, {@code down} fills the original for new clients' writes) and backfilled; complete swaps it in.
- * A change of only default and/or comment needs no copy: the new version's view carries the new default until
- * complete applies both to the column.
+ * A change of only default and/or comment, without {@code up} or {@code down}, needs no copy: the new version's view
+ * carries the new default until complete applies both to the column.
  *
  * <p>{@code nullable} is a Boolean (absent: unchanged); {@code default}/{@code comment} are tri-state.
  */
@@ -49,16 +50,27 @@ public record AlterColumn(
         return comment != null && comment.present();
     }
 
-    /** Whether the change is visible to writers, so that old and new clients need separate columns. */
+    /**
+     * Whether old and new clients need separate columns: the change is visible to writers, or the migration says how
+     * to rewrite the values ({@code up}/{@code down}, which pgroll applies to every row even for a default change).
+     */
     private boolean needsCopy() {
+        return changesWhatWritersSee() || !blank(up) || !blank(down);
+    }
+
+    private boolean changesWhatWritersSee() {
         return type != null || nullable != null || unique != null || check != null || references != null;
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
     }
 
     @Override
     public void validate(ValidationContext ctx) {
         Table t = ctx.requireTable("table", table);
         io.pgroll.core.schema.Column col = ctx.requireColumn("column", t, column);
-        if (!needsCopy() && !changesDefault() && !changesComment()) {
+        if (!changesWhatWritersSee() && !changesDefault() && !changesComment()) {
             throw ctx.error(null, "alter column \"" + column + "\" on table \"" + table + "\" requires at least one change");
         }
         if (type != null) {
@@ -139,6 +151,8 @@ public record AlterColumn(
 
         List<String> statements = new ArrayList<>();
         if (check != null) {
+            ctx.derive(Derived.Kind.CONSTRAINT, t.physicalName(), check.name(), "the check constraint \"" + check.name()
+                    + "\"");
             statements.add("ALTER TABLE " + tableSql + " ADD CONSTRAINT " + Sql.ident(check.name()) + " CHECK ("
                     + Sql.renameIdentifier(check.constraint(), column, copy) + ")" + (check.noInherit() ? " NO INHERIT" : "")
                     + " NOT VALID");
@@ -146,6 +160,8 @@ public record AlterColumn(
                     check.noInherit()));
         }
         if (references != null) {
+            ctx.derive(Derived.Kind.CONSTRAINT, t.physicalName(), references.name(), "the foreign key \""
+                    + references.name() + "\"");
             statements.add("ALTER TABLE " + tableSql + " ADD CONSTRAINT " + Sql.ident(references.name())
                     + " FOREIGN KEY (" + Sql.ident(copy) + ") " + ColumnSql.references(references, ctx.schema(), ctx)
                     + " NOT VALID");
@@ -154,7 +170,7 @@ public record AlterColumn(
                     references.onUpdate()));
         }
         if (Boolean.FALSE.equals(nullable)) {
-            statements.add(Duplication.notNullCheck(tableSql, column, copy));
+            statements.add(Duplication.notNullCheck(ctx, t, column, copy));
             col.setNullable(false);
         }
         if (changesDefault()) {
@@ -170,13 +186,15 @@ public record AlterColumn(
             ctx.sql(statements.toArray(String[]::new));
         }
         if (unique != null) {
-            ctx.outsideTransaction("CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS " + Sql.ident(unique.name()) + " ON "
+            ctx.derive(Derived.Kind.RELATION, null, unique.name(), "the unique index \"" + unique.name() + "\"");
+            ctx.outsideTransaction("CREATE UNIQUE INDEX CONCURRENTLY " + Sql.ident(unique.name()) + " ON "
                     + tableSql + " (" + Sql.ident(copy) + ")",
                     "DROP INDEX CONCURRENTLY IF EXISTS " + Sql.qualified(ctx.targetSchema(), unique.name()));
             t.indexes().put(unique.name(), new Constraints.Index(unique.name(), true, false, List.of(column), null,
                     "btree", null));
             col.setUnique(true);
         }
+        Duplication.validateForeignKeys(ctx, t, List.of(column));
     }
 
     @Override

@@ -41,6 +41,7 @@ final class ConstraintRemoval {
             SyncTriggers.sync(ctx, table, t, c, up == null ? null : up.get(c), down.get(c), oldColumns, newColumns);
         }
         Duplication.carryOver(ctx, copies);
+        Duplication.validateForeignKeys(ctx, t, columns);
     }
 
     /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.pgroll.core.db.Sql;
 import io.pgroll.core.plan.ColumnSql;
+import io.pgroll.core.plan.Derived;
 import io.pgroll.core.plan.Duplication;
 import io.pgroll.core.plan.PlanContext;
 import io.pgroll.core.plan.ValidationContext;
@@ -103,6 +104,8 @@ public record CreateConstraint(
         Duplication.carryOver(ctx, duplicated);
         String tableSql = ctx.qualified(t.physicalName());
         List<String> copies = columnList().stream().map(newColumns::get).toList();
+        ctx.derive(kind().equals("unique") || kind().equals("primary_key") ? Derived.Kind.RELATION
+                : Derived.Kind.CONSTRAINT, t.physicalName(), name, "the constraint \"" + name + "\"");
         switch (kind()) {
             case "unique", "primary_key" -> {
                 if (kind().equals("primary_key")) {
@@ -110,7 +113,7 @@ public record CreateConstraint(
                     for (String c : columnList()) {
                         io.pgroll.core.schema.Column col = t.column(c).orElseThrow();
                         if (col.nullable()) {
-                            notNull.add(Duplication.notNullCheck(tableSql, c, col.physicalName()));
+                            notNull.add(Duplication.notNullCheck(ctx, t, c, col.physicalName()));
                             col.setNullable(false);
                         }
                     }
@@ -118,7 +121,7 @@ public record CreateConstraint(
                         ctx.sql(notNull.toArray(String[]::new));
                     }
                 }
-                ctx.outsideTransaction("CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS " + Sql.ident(name) + " ON "
+                ctx.outsideTransaction("CREATE UNIQUE INDEX CONCURRENTLY " + Sql.ident(name) + " ON "
                                 + tableSql + " (" + Sql.identList(copies) + ")" + includeAndStorage(),
                         "DROP INDEX CONCURRENTLY IF EXISTS " + Sql.qualified(ctx.targetSchema(), name));
                 t.indexes().put(name, new Constraints.Index(name, true, false, columnList(), null, "btree", null));
@@ -146,6 +149,7 @@ public record CreateConstraint(
             }
             default -> throw new IllegalStateException("unknown constraint type " + type);
         }
+        Duplication.validateForeignKeys(ctx, t, columnList());
     }
 
     private String includeAndStorage() {

@@ -3,6 +3,7 @@ package io.pgroll.core.migration;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.pgroll.core.db.Sql;
+import io.pgroll.core.plan.Dropped;
 import io.pgroll.core.plan.PlanContext;
 import io.pgroll.core.plan.ValidationContext;
 import io.pgroll.core.schema.Constraints;
@@ -95,11 +96,7 @@ public record CreateIndex(
         String body = "BEGIN IF to_regclass(" + Sql.literal(Sql.qualified(ctx.targetSchema(), name)) + ") IS NOT NULL "
                 + "THEN RAISE EXCEPTION 'relation \"%\" already exists', " + Sql.literal(name)
                 + " USING ERRCODE = 'duplicate_table'; END IF; END";
-        String tag = "$pgroll$";
-        for (int i = 0; body.contains(tag); i++) {
-            tag = "$pgroll" + i + "$";
-        }
-        return "DO " + tag + " " + body + " " + tag;
+        return "DO " + Sql.dollarQuote(body);
     }
 
     private String dropStatement(PlanContext ctx) {
@@ -113,6 +110,7 @@ public record CreateIndex(
 
     @Override
     public void rollback(PlanContext ctx) {
+        ctx.dropping(Dropped.relation(name));
         ctx.outsideTransaction(dropStatement(ctx), null);
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.pgroll.core.db.Sql;
 import io.pgroll.core.plan.ColumnSql;
+import io.pgroll.core.plan.Dropped;
 import io.pgroll.core.plan.PlanContext;
 import io.pgroll.core.plan.ValidationContext;
 import io.pgroll.core.schema.Constraints;
@@ -320,6 +321,7 @@ public record CreateTable(
 
     @Override
     public void rollback(PlanContext ctx) {
+        ctx.dropping(Dropped.relation(name));
         ctx.sql("DROP TABLE IF EXISTS " + ctx.qualified(name));
         ctx.schema().removeTable(name);
     }

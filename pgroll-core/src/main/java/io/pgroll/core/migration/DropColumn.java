@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.pgroll.core.db.Sql;
 import io.pgroll.core.plan.Names;
+import io.pgroll.core.plan.Dropped;
 import io.pgroll.core.plan.PlanContext;
 import io.pgroll.core.plan.TriggerSpec;
 import io.pgroll.core.plan.ValidationContext;
@@ -41,6 +42,7 @@ public record DropColumn(
         // The table may have been renamed later in the migration; if it was dropped, only the function is left to do.
         ctx.table(table).ifPresent(t -> t.allColumns().stream()
                 .filter(c -> c.name().equals(column) && c.deleted()).findFirst().ifPresent(c -> {
+                    ctx.dropping(Dropped.column(t.physicalName(), c.physicalName()));
                     ctx.sql("ALTER TABLE " + ctx.qualified(t.physicalName()) + " DROP COLUMN IF EXISTS "
                             + Sql.ident(c.physicalName()));
                     t.removeColumn(column);

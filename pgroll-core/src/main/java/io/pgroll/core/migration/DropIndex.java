@@ -2,6 +2,7 @@ package io.pgroll.core.migration;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.pgroll.core.db.Sql;
+import io.pgroll.core.plan.Dropped;
 import io.pgroll.core.plan.PlanContext;
 import io.pgroll.core.plan.ValidationContext;
 import io.pgroll.core.schema.Table;
@@ -28,6 +29,7 @@ public record DropIndex(@JsonProperty("name") String name) implements Operation 
 
     @Override
     public void complete(PlanContext ctx) {
+        ctx.dropping(Dropped.relation(name));
         ctx.outsideTransaction("DROP INDEX CONCURRENTLY IF EXISTS " + Sql.qualified(ctx.targetSchema(), name), null);
     }
 

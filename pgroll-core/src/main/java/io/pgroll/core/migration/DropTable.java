@@ -2,7 +2,9 @@ package io.pgroll.core.migration;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.pgroll.core.db.Sql;
+import io.pgroll.core.plan.Derived;
 import io.pgroll.core.plan.Names;
+import io.pgroll.core.plan.Dropped;
 import io.pgroll.core.plan.PlanContext;
 import io.pgroll.core.plan.ValidationContext;
 import io.pgroll.core.schema.Constraints;
@@ -36,12 +38,15 @@ public record DropTable(@JsonProperty("name") String name) implements Operation 
             // (it differs from the virtual name when an earlier operation renamed the table).
             ctx.sql("ALTER TABLE " + ctx.qualified(table.physicalName()) + " RENAME TO "
                     + Sql.ident(Names.deletedTable(name)));
+            ctx.derive(Derived.Kind.RELATION, null, Names.deletedTable(name), "the name table \"" + name
+                    + "\" has until complete drops it");
             ctx.schema().markTableDeleted(name);
         });
     }
 
     @Override
     public void complete(PlanContext ctx) {
+        ctx.dropping(Dropped.relation(Names.deletedTable(name)));
         ctx.sql("DROP TABLE IF EXISTS " + ctx.qualified(Names.deletedTable(name)));
     }
 

@@ -2,6 +2,7 @@ package io.pgroll.core.migration;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.pgroll.core.db.SqlScript;
 import io.pgroll.core.plan.PlanContext;
 import io.pgroll.core.plan.ValidationContext;
 
@@ -23,6 +24,21 @@ public record RawSql(
         }
         if (onComplete && down != null && !down.isBlank()) {
             throw ctx.error("down", "down is not allowed with onComplete");
+        }
+        requireNoTransactionControl(ctx, "up", up);
+        requireNoTransactionControl(ctx, "down", down);
+    }
+
+    /**
+     * pgroll decides where transactions begin and end (it records what it ran in the same transaction): a COMMIT or
+     * BEGIN in the user's SQL would end that transaction early or leave one open that nothing commits.
+     */
+    private static void requireNoTransactionControl(ValidationContext ctx, String field, String sql) {
+        if (sql != null) {
+            SqlScript.transactionControl(sql).ifPresent(statement -> {
+                throw ctx.error(field, "transaction control (\"" + statement + "\") is not allowed: pgroll runs the "
+                        + "SQL in a transaction of its own; remove it");
+            });
         }
     }
 

@@ -10,7 +10,7 @@ import java.util.Locale;
 
 /**
  * Sets a table's replica identity at start. Deprecated upstream; as there, it applies to the table itself (both
- * versions) and rollback does not restore the previous identity.
+ * versions). Unlike upstream, rollback restores the identity the table had: start notes it when it changes it.
  */
 public record SetReplicaIdentity(
         @JsonProperty("table") String table,
@@ -40,9 +40,24 @@ public record SetReplicaIdentity(
 
     @Override
     public void start(PlanContext ctx) {
-        ctx.table(table).ifPresent(t -> ctx.sql("ALTER TABLE " + ctx.qualified(t.physicalName())
-                + " REPLICA IDENTITY " + ("INDEX".equals(identityType())
-                ? "USING INDEX " + Sql.ident(identity.index()) : identityType())));
+        ctx.table(table).ifPresent(t -> {
+            String tableSql = ctx.qualified(t.physicalName());
+            ctx.sql(ctx.memo().save(memoKey(t), currentIdentity(tableSql)), "ALTER TABLE " + tableSql
+                    + " REPLICA IDENTITY " + ("INDEX".equals(identityType())
+                    ? "USING INDEX " + Sql.ident(identity.index()) : identityType()));
+        });
+    }
+
+    private static String memoKey(Table t) {
+        return "replica_identity " + t.physicalName();
+    }
+
+    /** The table's replica identity as the SQL that sets it again, e.g. {@code USING INDEX "t_pkey"}. */
+    private static String currentIdentity(String tableSql) {
+        return "SELECT CASE c.relreplident WHEN 'd' THEN 'DEFAULT' WHEN 'n' THEN 'NOTHING' WHEN 'f' THEN 'FULL' "
+                + "ELSE 'USING INDEX ' || quote_ident((SELECT i.relname FROM pg_index x JOIN pg_class i "
+                + "ON i.oid = x.indexrelid WHERE x.indrelid = c.oid AND x.indisreplident)) END "
+                + "FROM pg_class c WHERE c.oid = " + Sql.literal(tableSql) + "::regclass";
     }
 
     @Override
@@ -50,8 +65,10 @@ public record SetReplicaIdentity(
         // applied at start
     }
 
+    /** Restores the identity the table had before start (upstream leaves the new one in place). */
     @Override
     public void rollback(PlanContext ctx) {
-        // upstream does not restore the previous replica identity either
+        ctx.table(table).ifPresent(t -> ctx.memo().recall(memoKey(t)).ifPresent(previous ->
+                ctx.sql("ALTER TABLE " + ctx.qualified(t.physicalName()) + " REPLICA IDENTITY " + previous)));
     }
 }

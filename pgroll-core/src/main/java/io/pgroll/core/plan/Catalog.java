@@ -17,6 +17,14 @@ public interface Catalog {
         return java.util.List.of();
     }
 
+    /**
+     * The object that already has the name of {@code object} in its namespace (of the target {@code schema}), described
+     * for the user, e.g. {@code column "x" of table t}; empty when the name is free.
+     */
+    default java.util.Optional<String> existing(String schema, Derived object) {
+        return java.util.Optional.empty();
+    }
+
     /** For planning without a database (printing a plan, replaying a rollback): assume the cheap path. */
     Catalog OFFLINE = (type, expression) -> true;
 }

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Hidden copies of columns, for changes old clients must not see (type, constraints, nullability). The copy
@@ -23,15 +24,10 @@ import java.util.stream.Collectors;
  * is dropped and every copied object gets its original name back.
  */
 public final class Duplication {
-    public static final String COPY_PREFIX = "_pgroll_dup_";
     private static final String NULL_DEFAULT_PREFIX = "CASE WHEN false THEN CAST(NULL AS ";
     private static final Pattern INDEX_DEFINITION = Pattern.compile("(?s)^CREATE (?:UNIQUE )?INDEX .*? ON .*? USING (.*)$");
 
     private Duplication() {
-    }
-
-    public static String copyName(String name) {
-        return COPY_PREFIX + name;
     }
 
     /**
@@ -56,14 +52,16 @@ public final class Duplication {
             }
             originals.put(name, col.physicalName());
             List<String> statements = new ArrayList<>();
-            statements.add("ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS " + Sql.ident(copy) + " " + type);
+            statements.add("ALTER TABLE " + table + " ADD COLUMN " + Sql.ident(copy) + " " + type);
             if (col.comment() != null) {
                 statements.add("COMMENT ON COLUMN " + table + "." + Sql.ident(copy) + " IS " + Sql.literal(col.comment()));
             }
             if (!col.nullable() && !dropNotNull.contains(name)) {
-                notNull.add(notNullCheck(table, name, copy));
+                notNull.add(notNullCheck(ctx, t, name, copy));
             }
             ctx.addFilledColumn(statements.toArray(String[]::new));
+            ctx.derive(Derived.Kind.COLUMN, t.physicalName(), copy, "the copy of column \"" + name + "\" of table \""
+                    + t.name() + "\" that the new version uses");
             if (col.defaultValue() != null && isNullDefault(col.defaultValue())) {
                 col.setDefaultValue(null); // the copy gets no default, so the view needs none either
             } else if (col.defaultValue() != null) {
@@ -146,9 +144,11 @@ public final class Duplication {
     }
 
     /** The NOT VALID check that makes the copy reject NULLs until complete turns it into a real NOT NULL. */
-    public static String notNullCheck(String table, String column, String physicalColumn) {
-        return "ALTER TABLE " + table + " ADD CONSTRAINT " + Sql.ident(Names.notNullCheck(column)) + " CHECK ("
-                + Sql.ident(physicalColumn) + " IS NOT NULL) NOT VALID";
+    public static String notNullCheck(PlanContext ctx, Table t, String column, String physicalColumn) {
+        ctx.derive(Derived.Kind.CONSTRAINT, t.physicalName(), Names.notNullCheck(column), "the NOT NULL check of "
+                + "column \"" + column + "\" of table \"" + t.name() + "\" in the new version");
+        return "ALTER TABLE " + ctx.qualified(t.physicalName()) + " ADD CONSTRAINT " + Sql.ident(Names.notNullCheck(column))
+                + " CHECK (" + Sql.ident(physicalColumn) + " IS NOT NULL) NOT VALID";
     }
 
     private static void copyConstraintsAndIndexes(PlanContext ctx, Table t, String table, Map<String, String> originals,
@@ -158,7 +158,7 @@ public final class Duplication {
         for (Constraints.Check check : List.copyOf(t.checks().values())) {
             if (copies(check, originals, excluded)) {
                 String definition = substitute(check.definition(), originals);
-                String name = copyName(check.name());
+                String name = copyOf(ctx, t, Derived.Kind.CONSTRAINT, "check constraint", check.name());
                 ctx.sql(tolerant("ALTER TABLE " + table + " ADD CONSTRAINT " + Sql.ident(name) + " " + definition
                         + " NOT VALID", "check constraint " + check.name()));
                 t.checks().put(name, new Constraints.Check(name, check.columns(), definition, check.noInherit()));
@@ -166,7 +166,7 @@ public final class Duplication {
         }
         for (Constraints.Unique unique : List.copyOf(t.uniques().values())) {
             if (copies(unique, originals, excluded)) {
-                String name = copyName(unique.name());
+                String name = copyOf(ctx, t, Derived.Kind.RELATION, "unique constraint", unique.name());
                 // Rebuilt from the backing index's definition when known, to keep INCLUDE, storage parameters and
                 // NULLS NOT DISTINCT; else from the columns.
                 Constraints.Index backing = t.indexes().get(unique.name());
@@ -174,14 +174,14 @@ public final class Duplication {
                         : INDEX_DEFINITION.matcher(backing.definition());
                 String body = m != null && m.matches() ? "USING " + substitute(m.group(1), originals)
                         : "(" + Sql.identList(unique.columns().stream().map(physical::get).toList()) + ")";
-                ctx.outsideTransaction("CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS " + Sql.ident(name) + " ON "
+                ctx.outsideTransaction("CREATE UNIQUE INDEX CONCURRENTLY " + Sql.ident(name) + " ON "
                         + table + " " + body, dropIndex(ctx, name));
                 t.uniques().put(name, new Constraints.Unique(name, unique.columns()));
             }
         }
         for (Constraints.ForeignKey fk : List.copyOf(t.foreignKeys().values())) {
             if (copies(fk, originals, excluded)) {
-                String name = copyName(fk.name());
+                String name = copyOf(ctx, t, Derived.Kind.CONSTRAINT, "foreign key", fk.name());
                 ctx.sql(tolerant(addForeignKeyLike(table, name, "FOREIGN KEY ("
                         + Sql.identList(fk.columns().stream().map(physical::get).toList()) + ") "
                         + foreignKeyTarget(ctx, fk.referencedTable(), fk.referencedColumns(), fk), table, fk.name()),
@@ -214,13 +214,21 @@ public final class Duplication {
             if (touched.stream().noneMatch(originals::containsKey)) {
                 continue;
             }
-            String name = copyName(index.name());
-            ctx.outsideTransaction("CREATE " + (index.unique() ? "UNIQUE " : "") + "INDEX CONCURRENTLY IF NOT EXISTS "
+            String name = copyOf(ctx, t, Derived.Kind.RELATION, "index", index.name());
+            ctx.outsideTransaction("CREATE " + (index.unique() ? "UNIQUE " : "") + "INDEX CONCURRENTLY "
                     + Sql.ident(name) + " ON " + table + " USING " + substitute(m.group(1), originals),
                     dropIndex(ctx, name));
             t.indexes().put(name, new Constraints.Index(name, index.unique(), false, touched,
                     index.predicate(), index.method(), null));
         }
+    }
+
+    /** The name of the copy of a constraint or index, declared as derived. */
+    private static String copyOf(PlanContext ctx, Table t, Derived.Kind kind, String what, String original) {
+        String name = Names.copy(original);
+        ctx.derive(kind, t.physicalName(), name, "the copy of " + what + " \"" + original + "\" of table \""
+                + t.name() + "\" for the new version");
+        return name;
     }
 
     /** Whether the SQL names the column (outside string literals). */
@@ -283,11 +291,7 @@ public final class Duplication {
     }
 
     static String doBlock(String body) {
-        String tag = "$pgroll$";
-        for (int i = 0; body.contains(tag); i++) {
-            tag = "$pgroll" + i + "$";
-        }
-        return "DO " + tag + "\n" + body + "\n" + tag;
+        return "DO " + Sql.dollarQuote(body);
     }
 
     /**
@@ -304,11 +308,11 @@ public final class Duplication {
         ctx.sql(validateConstraints(table, copies));
         List<Inbound> inbound = inboundForeignKeys(ctx, t, columns);
         for (Inbound in : inbound) {
-            ctx.sql(doBlock("BEGIN\n  " + addForeignKeyLike(in.table(), copyName(in.fk().name()), "FOREIGN KEY ("
+            ctx.sql(doBlock("BEGIN\n  " + addForeignKeyLike(in.table(), Names.copy(in.fk().name()), "FOREIGN KEY ("
                     + Sql.identList(in.fk().columns()) + ") "
                     + foreignKeyTarget(ctx, t.physicalName(), in.referencedCopies(), in.fk()), in.table(), in.fk().name())
                     + ";\nEND;"));
-            ctx.sql("ALTER TABLE " + in.table() + " VALIDATE CONSTRAINT " + Sql.ident(copyName(in.fk().name())));
+            ctx.sql("ALTER TABLE " + in.table() + " VALIDATE CONSTRAINT " + Sql.ident(Names.copy(in.fk().name())));
         }
 
         List<String> swap = new ArrayList<>(swapStatements);
@@ -324,11 +328,12 @@ public final class Duplication {
             if (object instanceof Constraints.Unique || backsPrimaryKey(t, object)) {
                 String setting = "pgroll.deferral_" + deferralSetting.size();
                 deferralSetting.put(object.name(), setting);
-                swap.add("SELECT set_config(" + Sql.literal(setting) + ", " + deferral(table,
-                        object.name().substring(COPY_PREFIX.length())) + ", true)");
+                swap.add("SELECT set_config(" + Sql.literal(setting) + ", " + deferral(table, original(t, object))
+                        + ", true)");
             }
         }
         for (String c : columns) {
+            ctx.dropping(Dropped.column(t.physicalName(), c));
             swap.add("ALTER TABLE " + table + " DROP COLUMN IF EXISTS " + Sql.ident(c));
         }
         for (String c : columns) {
@@ -341,7 +346,7 @@ public final class Duplication {
             col.setPhysicalName(c);
         }
         for (Constraints.Named object : copied) {
-            String original = object.name().substring(COPY_PREFIX.length());
+            String original = original(t, object);
             if (object instanceof Constraints.Check || object instanceof Constraints.ForeignKey) {
                 swap.add(renameConstraintIfExists(table, object.name(), original));
             } else if (object instanceof Constraints.Unique) {
@@ -357,7 +362,7 @@ public final class Duplication {
             }
         }
         for (Inbound in : inbound) {
-            swap.add("ALTER TABLE " + in.table() + " RENAME CONSTRAINT " + Sql.ident(copyName(in.fk().name())) + " TO "
+            swap.add("ALTER TABLE " + in.table() + " RENAME CONSTRAINT " + Sql.ident(Names.copy(in.fk().name())) + " TO "
                     + Sql.ident(in.fk().name()));
         }
         ctx.sql(swap.toArray(String[]::new));
@@ -374,7 +379,7 @@ public final class Duplication {
     /** Whether a copied object is the copy of the index behind the primary key. */
     private static boolean backsPrimaryKey(Table t, Constraints.Named copied) {
         return copied instanceof Constraints.Index index && index.unique() && index.columns().equals(t.primaryKey())
-                && isPrimaryKeyIndex(t, index.name().substring(COPY_PREFIX.length()));
+                && isPrimaryKeyIndex(t, original(t, copied));
     }
 
     /** The first unique index over exactly the primary key columns is the one that backs the primary key. */
@@ -388,10 +393,18 @@ public final class Duplication {
         List<Constraints.Named> out = new ArrayList<>();
         for (Collection<? extends Constraints.Named> group : List.of(t.checks().values(), t.foreignKeys().values(),
                 t.uniques().values(), t.indexes().values())) {
-            group.stream().filter(o -> o.name().startsWith(COPY_PREFIX) && o.columns().stream().anyMatch(columns::contains))
+            group.stream().filter(o -> Names.isCopy(o.name()) && o.columns().stream().anyMatch(columns::contains))
                     .forEach(out::add);
         }
         return out;
+    }
+
+    /** The name of the constraint or index that {@code copy} is a copy of. */
+    private static String original(Table t, Constraints.Named copy) {
+        return Stream.of(t.checks(), t.foreignKeys(), t.uniques(), t.indexes())
+                .flatMap(group -> group.keySet().stream())
+                .filter(name -> !Names.isCopy(name) && Names.copy(name).equals(copy.name()))
+                .findFirst().orElseThrow(() -> new IllegalStateException("no original of " + copy.name()));
     }
 
     private static void forgetCopies(Table t, List<String> columns) {
@@ -418,11 +431,28 @@ public final class Duplication {
                 + Sql.literal(copy) + ");\n  END IF;\nEND;");
     }
 
+    /**
+     * Validates, once the backfill has filled them, the foreign keys that the operation just planned added NOT VALID
+     * on the new version of {@code columns} (virtual names): a dangling reference fails the start, which is then undone,
+     * and after start the foreign keys are valid, as pgroll's are. Validation takes no lock that stops writes.
+     */
+    public static void validateForeignKeys(PlanContext ctx, Table t, List<String> columns) {
+        boolean any = t.foreignKeys().values().stream().anyMatch(fk -> fk.columns().stream().anyMatch(columns::contains));
+        if (any) {
+            List<String> physical = columns.stream().map(c -> t.column(c).orElseThrow().physicalName()).toList();
+            ctx.afterBackfill(validateConstraints(ctx.qualified(t.physicalName()), physical, "'f'"));
+        }
+    }
+
     /** Validates every NOT VALID check and foreign key on the copies; reads and writes go on meanwhile. */
     private static String validateConstraints(String table, List<String> copies) {
+        return validateConstraints(table, copies, "'c', 'f'");
+    }
+
+    private static String validateConstraints(String table, List<String> copies, String types) {
         String names = copies.stream().map(Sql::literal).collect(Collectors.joining(", "));
         return doBlock("DECLARE\n  r record;\nBEGIN\n  FOR r IN SELECT conname FROM pg_constraint WHERE conrelid = "
-                + Sql.literal(table) + "::regclass AND NOT convalidated AND contype IN ('c', 'f') AND conkey && "
+                + Sql.literal(table) + "::regclass AND NOT convalidated AND contype IN (" + types + ") AND conkey && "
                 + "(SELECT array_agg(attnum) FROM pg_attribute WHERE attrelid = " + Sql.literal(table)
                 + "::regclass AND attname IN (" + names + ")) LOOP\n    EXECUTE format('ALTER TABLE %s VALIDATE "
                 + "CONSTRAINT %I', " + Sql.literal(table) + ", r.conname);\n  END LOOP;\nEND;");
@@ -444,6 +474,7 @@ public final class Duplication {
                     List<String> target = fk.referencedColumns().stream()
                             .map(c -> columns.contains(c) ? Names.newColumn(c) : c).toList();
                     out.add(new Inbound(ctx.qualified(other.physicalName()), fk, target));
+                    ctx.moving(other.physicalName(), fk.name());
                 }
             }
         }
@@ -454,6 +485,7 @@ public final class Duplication {
     public static void rollback(PlanContext ctx, Table t, List<String> columns, List<String> extraStatements) {
         List<String> statements = new ArrayList<>();
         for (String c : columns) {
+            ctx.dropping(Dropped.column(t.physicalName(), Names.newColumn(c)));
             statements.add("ALTER TABLE " + ctx.qualified(t.physicalName()) + " DROP COLUMN IF EXISTS "
                     + Sql.ident(Names.newColumn(c)));
         }

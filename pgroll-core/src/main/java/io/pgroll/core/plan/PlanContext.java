@@ -19,17 +19,27 @@ public final class PlanContext {
     private final String targetSchema;
     private final String versionSchema;
     private final Catalog catalog;
+    private final Memo memo;
     private Schema.NameSnapshot names;
     private final List<StartSchedule.Planned> steps = new ArrayList<>();
     private final List<TriggerSpec> triggers = new ArrayList<>();
+    private final List<Derived> derived = new ArrayList<>();
+    private final List<Dropped> dropped = new ArrayList<>();
+    /** Foreign keys of other tables that a complete moves off what it drops, as "table.constraint". */
+    private final List<String> moved = new ArrayList<>();
     /** Whether the operation being planned has asked for a trigger: its later steps constrain what triggers fill. */
     private boolean triggered;
 
     public PlanContext(Schema schema, String targetSchema, String versionSchema, Catalog catalog) {
+        this(schema, targetSchema, versionSchema, catalog, Memo.NONE);
+    }
+
+    public PlanContext(Schema schema, String targetSchema, String versionSchema, Catalog catalog, Memo memo) {
         this.schema = schema;
         this.targetSchema = targetSchema;
         this.versionSchema = versionSchema;
         this.catalog = catalog;
+        this.memo = memo;
     }
 
     public Schema schema() {
@@ -73,6 +83,11 @@ public final class PlanContext {
         return catalog;
     }
 
+    /** Where a start notes what it changes in place, for its rollback. */
+    public Memo memo() {
+        return memo;
+    }
+
     /** A table of the target schema, schema-qualified and quoted. */
     public String qualified(String physicalTable) {
         return Sql.qualified(targetSchema, physicalTable);
@@ -98,6 +113,14 @@ public final class PlanContext {
      */
     public void changeFilledColumn(String... statements) {
         add(Step.sql(statements), StartSchedule.Role.CHANGE_COPY);
+    }
+
+    /**
+     * Statements that check what the backfill wrote (validating a foreign key added NOT VALID): a start runs them
+     * after the backfill and its catch-up, whatever the order of the other steps.
+     */
+    public void afterBackfill(String... statements) {
+        add(Step.sql(statements), StartSchedule.Role.AFTER_BACKFILL);
     }
 
     /** A statement that cannot run in a transaction block; {@code onFailure} cleans up after a failed attempt. */
@@ -127,17 +150,58 @@ public final class PlanContext {
         triggered = true;
     }
 
-    /** Records the trigger, chained onto an earlier one of the same name; returns what is to be installed. */
+    /**
+     * Records the trigger, chained onto an earlier one of the same name on the same table; returns what is to be
+     * installed.
+     */
     private TriggerSpec install(TriggerSpec trigger) {
         for (int i = 0; i < triggers.size(); i++) {
-            if (triggers.get(i).name().equals(trigger.name())) {
-                TriggerSpec chained = triggers.get(i).chain(trigger);
+            TriggerSpec earlier = triggers.get(i);
+            if (earlier.name().equals(trigger.name()) && earlier.physicalTable().equals(trigger.physicalTable())) {
+                TriggerSpec chained = earlier.chain(trigger);
                 triggers.set(i, chained);
                 return chained;
             }
         }
         triggers.add(trigger);
+        String purpose = (trigger.direction() == TriggerSpec.Direction.UP ? "up" : "down") + " trigger for column \""
+                + trigger.column() + "\" of table \"" + trigger.physicalTable() + "\"";
+        derive(Derived.Kind.TRIGGER, trigger.physicalTable(), trigger.name(), "the " + purpose);
+        derive(Derived.Kind.FUNCTION, null, trigger.name(), "the function of the " + purpose);
         return trigger;
+    }
+
+    /**
+     * Declares an object that the current operation's start creates under a derived name, so that a start can refuse
+     * when the name is taken by an object that is not pgroll's.
+     */
+    public void derive(Derived.Kind kind, String physicalTable, String name, String purpose) {
+        derived.add(new Derived(kind, physicalTable, name, purpose));
+    }
+
+    /** Declares something the plan being made (complete or rollback) drops, see {@link Dropped}. */
+    public void dropping(Dropped object) {
+        dropped.add(object);
+    }
+
+    /** Declares a foreign key of another table that the complete being planned moves off what it drops. */
+    public void moving(String physicalTable, String constraint) {
+        moved.add(physicalTable + "." + constraint);
+    }
+
+    public List<Dropped> dropped() {
+        return List.copyOf(dropped);
+    }
+
+    public List<String> moved() {
+        return List.copyOf(moved);
+    }
+
+    /** Removes and returns the objects declared with {@link #derive} since the last call. */
+    public List<Derived> drainDerived() {
+        List<Derived> out = List.copyOf(derived);
+        derived.clear();
+        return out;
     }
 
     /** Removes and returns the steps planned so far, so that the caller can run them; the operation is done. */

@@ -38,7 +38,9 @@ public record StartSchedule(List<Scheduled> steps, int backfillAt, int catchUpAt
         /** A step an operation plans after its first trigger: it constrains or indexes what the triggers fill. */
         FILLED,
         /** Anything else; it keeps its place. */
-        OTHER
+        OTHER,
+        /** Checks what the backfill wrote: runs after the backfill and its catch-up, last. */
+        AFTER_BACKFILL
     }
 
     public record Planned(Step step, Role role) {
@@ -65,8 +67,13 @@ public record StartSchedule(List<Scheduled> steps, int backfillAt, int catchUpAt
         int lastCopy = roles.lastIndexOf(Role.COPY);
         boolean movable = firstTrigger >= 0 && !roles.contains(Role.CHANGE_COPY)
                 && roles.subList(firstTrigger, Math.max(firstTrigger, lastCopy)).stream().noneMatch(r -> r == Role.OTHER);
+        List<Role> beforeChecks = List.of(Role.values()).stream().filter(r -> r != Role.AFTER_BACKFILL).toList();
         if (!movable) {
-            return new StartSchedule(written, written.size(), written.size(), false);
+            List<Scheduled> ordered = new ArrayList<>();
+            addAll(ordered, written, 0, roles, beforeChecks);
+            int backfillAt = ordered.size();
+            addAll(ordered, written, 0, roles, List.of(Role.AFTER_BACKFILL));
+            return new StartSchedule(ordered, backfillAt, backfillAt, false);
         }
         List<Scheduled> ordered = new ArrayList<>(written.subList(0, firstTrigger));
         List<Role> later = roles.subList(firstTrigger, roles.size());
@@ -75,6 +82,7 @@ public record StartSchedule(List<Scheduled> steps, int backfillAt, int catchUpAt
         addAll(ordered, written, firstTrigger, later, List.of(Role.TRIGGER));
         int catchUpAt = ordered.size();
         addAll(ordered, written, firstTrigger, later, List.of(Role.FILLED, Role.OTHER));
+        addAll(ordered, written, firstTrigger, later, List.of(Role.AFTER_BACKFILL));
         return new StartSchedule(ordered, backfillAt, catchUpAt, true);
     }
 

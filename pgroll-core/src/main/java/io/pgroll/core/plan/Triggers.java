@@ -63,8 +63,7 @@ public final class Triggers {
                         + "LANGUAGE plpgsql IMMUTABLE AS $pgroll$\nBEGIN\n"
                         + "  IF current_setting(" + Sql.literal(BACKFILL_SETTING) + ", true) = 'on' THEN\n"
                         + "    RETURN 'none';\n"
-                        + "  ELSIF current_setting('search_path') IN (version_schema, "
-                        + "'\"' || replace(version_schema, '\"', '\"\"') || '\"') THEN\n"
+                        + "  ELSIF (current_schemas(false))[1] = version_schema THEN\n"
                         + "    RETURN 'down';\n"
                         + "  END IF;\n  RETURN 'up';\nEND;\n$pgroll$",
                 "GRANT EXECUTE ON FUNCTION " + function + "(text) TO PUBLIC");
@@ -72,10 +71,9 @@ public final class Triggers {
 
     private static List<String> trigger(TriggerSpec t, String targetSchema, String versionSchema) {
         String function = "BEGIN\n  " + assignment(t) + "\n  RETURN NEW;\nEND;";
-        String tag = dollarTag(function);
         String direction = t.direction() == TriggerSpec.Direction.DOWN ? "down" : "up";
         return List.of("CREATE OR REPLACE FUNCTION " + Sql.qualified(targetSchema, t.name()) + "() RETURNS trigger "
-                        + "LANGUAGE plpgsql STABLE AS " + tag + "\n" + function + "\n" + tag,
+                        + "LANGUAGE plpgsql STABLE AS " + Sql.dollarQuote(function),
                 "CREATE OR REPLACE TRIGGER " + Sql.ident(t.name()) + " BEFORE UPDATE OR INSERT ON "
                         + Sql.qualified(targetSchema, t.physicalTable()) + " FOR EACH ROW WHEN ("
                         + Sql.qualified(targetSchema, DIRECTION_FUNCTION) + "(" + Sql.literal(versionSchema) + ") = "
@@ -114,14 +112,5 @@ public final class Triggers {
             }
         }
         return Sql.parenthesize(bound);
-    }
-
-    /** A dollar-quote tag that does not occur in the body. */
-    private static String dollarTag(String body) {
-        String tag = "$pgroll$";
-        for (int i = 0; body.contains(tag); i++) {
-            tag = "$pgroll" + i + "$";
-        }
-        return tag;
     }
 }

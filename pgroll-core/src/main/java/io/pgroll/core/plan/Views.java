@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Renders a version schema: one view per visible table, exposing the physical columns under their virtual names in
+ * Renders the views of a version schema (which the caller creates): one view per visible table, exposing the physical columns under their virtual names in
  * the physical column order. Views are bound to the table's OID, so later physical renames do not break them.
  */
 public final class Views {
@@ -26,7 +26,6 @@ public final class Views {
     public static List<Step> plan(Schema schema, String versionSchema, Map<String, List<String>> columnOrder,
                                   boolean securityInvoker) {
         List<Step> steps = new ArrayList<>();
-        steps.add(Step.sql("CREATE SCHEMA IF NOT EXISTS " + Sql.ident(versionSchema)));
         for (Table table : schema.visibleTables()) {
             steps.add(Step.sql(viewStatements(schema.name(), table, versionSchema,
                     columnOrder.getOrDefault(table.physicalName(), List.of()), securityInvoker)));

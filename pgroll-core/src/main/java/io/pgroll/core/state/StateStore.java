@@ -1,5 +1,6 @@
 package io.pgroll.core.state;
 
+import io.pgroll.core.MigrationStateException;
 import io.pgroll.core.PgRollException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,7 +38,7 @@ public final class StateStore {
      * it apart from the Go tool's versions: the layouts are the same, so neither refuses the other's database (the
      * Go tool skips non-semver versions; we skip versions that are not ours, see {@link #needsUpgrade()}).
      */
-    public static final String VERSION = "java-0.1.0";
+    public static final String VERSION = "java-0.2.0";
     private static final String OWN_PREFIX = "java-";
 
     /** Advisory transaction lock key held during init; the same as pgroll's, so inits of both tools serialise. */
@@ -338,16 +339,16 @@ public final class StateStore {
         if (!existing.done()) {
             return inProgress(schema);
         }
-        return new PgRollException(
+        return new MigrationStateException(
                 "migration \"" + existing.name() + "\" has already been applied to schema \"" + schema + "\"");
     }
 
     private static PgRollException inProgress(String schema) {
-        return new PgRollException("a migration for schema \"" + schema + "\" is already in progress");
+        return new MigrationStateException("a migration for schema \"" + schema + "\" is already in progress");
     }
 
     private static PgRollException noActive(String schema, String name) {
-        return new PgRollException("no active migration \"" + name + "\" for schema \"" + schema + "\"");
+        return new MigrationStateException("no active migration \"" + name + "\" for schema \"" + schema + "\"");
     }
 
     // ---------------------------------------------------------------------------------------------------------------

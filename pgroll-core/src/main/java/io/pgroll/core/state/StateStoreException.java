@@ -1,9 +1,10 @@
 package io.pgroll.core.state;
 
+import io.pgroll.core.DatabaseException;
 import java.sql.SQLException;
 
-/** A database error while reading or writing the state schema (as opposed to a user error, see PgRollException). */
-public class StateStoreException extends RuntimeException {
+/** A database error while reading or writing the state schema. */
+public class StateStoreException extends DatabaseException {
     public StateStoreException(String message, SQLException cause) {
         super(message + ": " + cause.getMessage(), cause);
     }

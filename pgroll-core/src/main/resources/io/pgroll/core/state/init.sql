@@ -113,10 +113,15 @@ CREATE TABLE IF NOT EXISTS @@SCHEMA@@.java_progress
     phase      text        NOT NULL CHECK (phase IN ('starting', 'started', 'completing')),
     steps_done integer     NOT NULL DEFAULT 0,
     backfill   jsonb       NOT NULL DEFAULT '{}'::jsonb,
+    memo       jsonb       NOT NULL DEFAULT '{}'::jsonb,
     updated_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (schema, name),
     FOREIGN KEY (schema, name) REFERENCES @@SCHEMA@@.migrations (schema, name) ON DELETE CASCADE
 );
+
+-- What a start found before changing it, for its rollback to restore (e.g. a table's replica identity), and which
+-- objects it created itself (its version schema). Added in java-0.2.0.
+ALTER TABLE @@SCHEMA@@.java_progress ADD COLUMN IF NOT EXISTS memo jsonb NOT NULL DEFAULT '{}'::jsonb;
 
 CREATE TABLE IF NOT EXISTS @@SCHEMA@@.pgroll_version
 (

@@ -69,7 +69,7 @@ class EngineTest extends HarnessTest {
                   {"add_column":{"table":"items","up":"1","column":{"name":"ok","type":"int"}}},
                   {"add_column":{"table":"items","column":{"name":"bad","type":"int","nullable":true,
                      "check":{"name":"bad_check","constraint":"no_such_function(bad)"}}}}]}"""));
-        assertTrue(e.getMessage().startsWith("failed to start migration \"02_bad\": ERROR: function no_such_function"),
+        assertTrue(e.getMessage().startsWith("failed to start migration \"02_bad\": function no_such_function"),
                 e.getMessage());
         assertTrue(e.getMessage().endsWith("; changes rolled back"), e.getMessage());
         assertEquals(before, h.leftovers());

@@ -357,7 +357,7 @@ class AlterColumnEdgeCasesTest extends HarnessTest {
         h.lifecycle("03_bigint", """
                 {"operations":[{"alter_column":{"table":"books","column":"author_id","type":"bigint",
                   "up":"author_id","down":"author_id"}}]}""",
-                x -> assertEquals("f f t t {_pgroll_new_author_id}", db.constraint("books", "_pgroll_dup_books_author_fk")),
+                x -> assertEquals("f t t t {_pgroll_new_author_id}", db.constraint("books", "_pgroll_dup_books_author_fk")),
                 x -> assertEquals("f t t t {author_id}", db.constraint("books", "books_author_fk")),
                 x -> {
                     assertEquals("f t t t {author_id}", db.constraint("books", "books_author_fk"));

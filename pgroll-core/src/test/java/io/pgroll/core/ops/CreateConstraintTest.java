@@ -70,7 +70,7 @@ class CreateConstraintTest extends HarnessTest {
                     assertEquals(java.util.Arrays.asList(null, null),
                             h.query(v2, "SELECT building, room FROM bookings WHERE starts = 8").get(0));
                     h.assertFails("23503", v2, "INSERT INTO bookings (building, room) VALUES (3, 3)");
-                    assertEquals("f f f f {_pgroll_new_building,_pgroll_new_room}",
+                    assertEquals("f t f f {_pgroll_new_building,_pgroll_new_room}",
                             db.constraint("bookings", "bookings_room_fk"));
                 },
                 x -> assertNull(db.constraint("bookings", "bookings_room_fk")),

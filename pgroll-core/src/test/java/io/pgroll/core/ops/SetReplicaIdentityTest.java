@@ -27,7 +27,7 @@ class SetReplicaIdentityTest extends HarnessTest {
     }
 
     @Test
-    void fullIdentityAppliesToTheTableAtStartAndIsNotRevertedByRollback() {
+    void fullIdentityAppliesToTheTableAtStartAndRollbackRestoresThePreviousOne() {
         String v2 = h.version("02_full");
         h.lifecycle("02_full", """
                 {"operations":[{"set_replica_identity":{"table":"users","identity":{"type":"Full"}}}]}""",
@@ -36,9 +36,39 @@ class SetReplicaIdentityTest extends HarnessTest {
                     db.exec(v1, "UPDATE users SET email = 'b@x' WHERE email = 'a@x'");
                     db.exec(v2, "UPDATE users SET email = 'a@x' WHERE email = 'b@x'");
                 },
-                // as upstream: rollback leaves the identity as start set it
-                db -> assertEquals("f", replicaIdentity(db)),
+                // unlike upstream, which leaves the identity as start set it
+                db -> assertEquals("d", replicaIdentity(db)),
                 db -> assertEquals("f", replicaIdentity(db)));
+    }
+
+    /** pgroll's examples 08 (fruits) and 29 (replica identity using the primary key index), then FULL and back. */
+    @Test
+    void pgrollsReplicaIdentityExampleRollsBackToAnIdenticalSchema() {
+        h.startAndComplete("08_create_fruits_table", """
+                {"operations":[{"create_table":{"name":"fruits","columns":[
+                  {"name":"id","type":"bigint","pk":true,"generated":{"identity":{"user_specified_values":"BY DEFAULT"}}},
+                  {"name":"name","type":"varchar(255)","unique":true},
+                  {"name":"price","type":"decimal(10,2)"}]}}]}""");
+        String identity = "SELECT c.relreplident::text || ' ' || COALESCE((SELECT i.indexrelid::regclass::text FROM pg_index i "
+                + "WHERE i.indrelid = c.oid AND i.indisreplident), '-') FROM pg_class c WHERE c.oid = ";
+        String before = h.scalar("public", identity + h.regclass("fruits"));
+        assertEquals("d -", before);
+        h.start("29_set_replica_identity", """
+                {"operations":[{"set_replica_identity":{"table":"fruits","identity":{"type":"index","index":"fruits_pkey"}}}]}""");
+        assertEquals("i", h.scalar("public", identity + h.regclass("fruits")).substring(0, 1));
+        h.roll.rollback();
+        assertEquals(before, h.scalar("public", identity + h.regclass("fruits")));
+
+        // from an identity using an index back to it, and twice in one migration
+        h.startAndComplete("29_set_replica_identity", """
+                {"operations":[{"set_replica_identity":{"table":"fruits","identity":{"type":"index","index":"fruits_pkey"}}}]}""");
+        String usingIndex = h.scalar("public", identity + h.regclass("fruits"));
+        h.start("30_full", """
+                {"operations":[{"set_replica_identity":{"table":"fruits","identity":{"type":"full"}}},
+                  {"set_replica_identity":{"table":"fruits","identity":{"type":"nothing"}}}]}""");
+        assertEquals("n -", h.scalar("public", identity + h.regclass("fruits")));
+        h.roll.rollback();
+        assertEquals(usingIndex, h.scalar("public", identity + h.regclass("fruits")));
     }
 
     @Test
