@@ -6,12 +6,14 @@ import io.pgroll.core.schema.Schema;
 import io.pgroll.core.schema.Table;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Renders the views of a version schema (which the caller creates): one view per visible table, exposing the physical columns under their virtual names in
- * the physical column order. Views are bound to the table's OID, so later physical renames do not break them.
+ * Renders the views of a version schema (which the caller creates): one view per visible table, exposing the physical
+ * columns under their virtual names in the physical column order. Views are bound to the table's OID, so later physical
+ * renames do not break them. Each view gets its table's privileges (see {@link Grants}).
  */
 public final class Views {
 
@@ -48,12 +50,16 @@ public final class Views {
         statements.add("CREATE VIEW " + view + (securityInvoker ? " WITH (security_invoker = true)" : "") + " AS SELECT "
                 + (select.isEmpty() ? "" : String.join(", ", select)) + " FROM "
                 + Sql.qualified(targetSchema, table.physicalName()));
+        Map<String, String> sources = new LinkedHashMap<>();
         for (Column c : columns) {
             if (c.defaultValue() != null) {
                 statements.add("ALTER VIEW " + view + " ALTER COLUMN " + Sql.ident(c.name()) + " SET DEFAULT "
                         + c.defaultValue());
             }
+            sources.put(c.name(), c.physicalName());
         }
+        // In the view's own transaction: a client never sees the view without its grants.
+        statements.add(Grants.toView(versionSchema, view, Sql.qualified(targetSchema, table.physicalName()), sources));
         return statements.toArray(String[]::new);
     }
 }
