@@ -18,10 +18,10 @@ import java.util.stream.Stream;
 
 /**
  * Hidden copies of columns, for changes old clients must not see (type, constraints, nullability). The copy
- * {@code _pgroll_new_<c>} carries what the original had: default, comment, NOT NULL (as a NOT VALID check), checks,
- * unique constraints, foreign keys and indexes, each under a {@code _pgroll_dup_} name. At complete the copy's
- * constraints are validated while clients keep working, then one short transaction swaps the copy in: the original
- * is dropped and every copied object gets its original name back.
+ * {@code _pgroll_new_<c>} carries what the original had: column privileges, default, comment, NOT NULL (as a NOT
+ * VALID check), checks, unique constraints, foreign keys and indexes, each under a {@code _pgroll_dup_} name. At
+ * complete the copy's constraints are validated while clients keep working, then one short transaction swaps the
+ * copy in: the original is dropped and every copied object gets its original name back.
  */
 public final class Duplication {
     private static final String NULL_DEFAULT_PREFIX = "CASE WHEN false THEN CAST(NULL AS ";
@@ -53,6 +53,7 @@ public final class Duplication {
             originals.put(name, col.physicalName());
             List<String> statements = new ArrayList<>();
             statements.add("ALTER TABLE " + table + " ADD COLUMN " + Sql.ident(copy) + " " + type);
+            statements.add(Grants.toCopy(table, col.physicalName(), copy));
             if (col.comment() != null) {
                 statements.add("COMMENT ON COLUMN " + table + "." + Sql.ident(copy) + " IS " + Sql.literal(col.comment()));
             }

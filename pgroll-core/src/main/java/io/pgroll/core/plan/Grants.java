@@ -2,12 +2,13 @@ package io.pgroll.core.plan;
 
 import io.pgroll.core.db.Sql;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
  * Carries the privileges clients hold on a table over to what pgroll puts between them and the table: the views of
- * a version schema (plus USAGE on that schema). Each statement reads the ACLs from
+ * a version schema (plus USAGE on that schema) and the hidden copy of a column. Each statement reads the ACLs from
  * the catalog when it runs, not when it is planned, so it grants exactly what is in force at that moment and planning
  * stays free of database access. Nothing is granted that the table does not grant; the table owner's own privileges
  * are left out, as the owner needs no grant. Grant options are kept.
@@ -27,6 +28,16 @@ public final class Grants {
         return copyPrivileges("SELECT " + regclass(view) + ", " + regclass(table), true,
                 pairs(sourceByViewColumn.keySet(), sourceByViewColumn.values()),
                 versionSchema);
+    }
+
+    /**
+     * Gives the hidden copy of a column the original's column privileges: a client of a security_invoker view
+     * (PostgreSQL 15+) needs them on the column the view reads, and after complete the copy, renamed into place, keeps
+     * them as the column's own.
+     */
+    static String toCopy(String table, String original, String copy) {
+        return copyPrivileges("SELECT " + regclass(table) + ", " + regclass(table), false,
+                pairs(List.of(copy), List.of(original)), null);
     }
 
     /**
