@@ -17,6 +17,7 @@ import io.pgroll.core.migration.Operation;
 import io.pgroll.core.migration.RawSql;
 import io.pgroll.core.plan.Catalog;
 import io.pgroll.core.plan.Derived;
+import io.pgroll.core.plan.Grants;
 import io.pgroll.core.plan.Names;
 import io.pgroll.core.plan.PlanContext;
 import io.pgroll.core.plan.StartSchedule;
@@ -335,9 +336,13 @@ public final class MigrationEngine {
                 if (m.operations().stream().anyMatch(op -> op instanceof RawSql sql && sql.isolated())) {
                     current = Schema.fromJson(schema(), state.readSchema(schema()));
                 }
+                Optional<String> previous = previousVersionSchema(m);
                 steps.add(Step.sql("CREATE SCHEMA " + Sql.ident(vs),
                         journal.memo().save(VERSION_SCHEMA_CREATED, Sql.literal(vs))));
                 steps.addAll(viewSteps(current, vs));
+                // The previous version stays live until complete, and was made by an older run or another tool that
+                // granted nothing, or before the clients' roles were granted their table privileges.
+                previous.ifPresent(p -> steps.add(Step.sql(Grants.toVersionSchema(schema(), p))));
                 runJournaled(steps, steps.size(), journal, stepsDone, resumeAt);
             }
             journal.enter(Journal.Phase.STARTED);
@@ -445,6 +450,14 @@ public final class MigrationEngine {
             throw new MigrationStateException("schema \"" + schema() + "\" has existing tables but no migration history - "
                     + "baseline required");
         }
+    }
+
+    /** The version schema that stays live beside the one {@code m} creates, whether that one exists yet or not. */
+    private Optional<String> previousVersionSchema(Migration m) {
+        Optional<String> latest = state.latestVersion(schema());
+        Optional<String> previous = latest.isPresent() && latest.get().equals(m.version())
+                ? state.previousVersion(schema()) : latest;
+        return previous.map(v -> schema() + "_" + v);
     }
 
     /** The views of a version schema, one step per table, columns in the physical order. */

@@ -31,6 +31,29 @@ public final class Grants {
     }
 
     /**
+     * Gives every view of an existing version schema its table's privileges, and USAGE on the schema, for a version
+     * made by an older run or by another tool, which granted nothing. Only views that read exactly one table of the
+     * target schema are touched, found by their dependency on it (so a table renamed since, as drop_table does at
+     * start, is still found), and a view column gets the privileges of the table column of its name: once a version's
+     * migration is complete its views' column names are the physical ones.
+     */
+    public static String toVersionSchema(String targetSchema, String versionSchema) {
+        String views = "SELECT v.oid, min(t.oid) FROM pg_class v"
+                + " JOIN pg_namespace vn ON vn.oid = v.relnamespace"
+                + " JOIN pg_rewrite r ON r.ev_class = v.oid"
+                + " JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid"
+                + " AND d.refclassid = 'pg_class'::regclass"
+                + " JOIN pg_class t ON t.oid = d.refobjid AND t.relkind IN ('r', 'p')"
+                + " JOIN pg_namespace tn ON tn.oid = t.relnamespace"
+                + " WHERE v.relkind = 'v' AND vn.nspname = " + Sql.literal(versionSchema)
+                + " GROUP BY v.oid HAVING count(DISTINCT t.oid) = 1 AND bool_and(tn.nspname = "
+                + Sql.literal(targetSchema) + ")";
+        String sameNames = "SELECT va.attname::text, va.attname::text FROM pg_attribute va"
+                + " WHERE va.attrelid = target.object AND va.attnum > 0 AND NOT va.attisdropped";
+        return copyPrivileges(views, true, sameNames, versionSchema);
+    }
+
+    /**
      * Gives the hidden copy of a column the original's column privileges: a client of a security_invoker view
      * (PostgreSQL 15+) needs them on the column the view reads, and after complete the copy, renamed into place, keeps
      * them as the column's own.
