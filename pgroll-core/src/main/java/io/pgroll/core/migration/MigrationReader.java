@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLAnchorReplayingFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
@@ -23,7 +22,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
@@ -38,13 +39,15 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * name without its last extension.
  */
 public final class MigrationReader {
+    // a YAML alias shares the node it names, but everything after the reader walks the tree as expanded; this bounds
+    // that walk for "billion laughs" files (nested aliases multiplying at each level) and leaves room for real reuse
+    static final int MAX_ALIAS_NODES = 1_000_000;
+
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final JsonFactory JSON = JsonFactory.builder().build();
-    // an empty plain scalar ("default:") is null in YAML; a quoted '' stays an empty string. Anchors and aliases
-    // (&x / *x) are expanded.
-    private static final YAMLFactory YAML = new YAMLAnchorReplayingFactory(YAMLFactory.builder()
-            .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL)
-            .build(), null);
+    // an empty plain scalar ("default:") is null in YAML; a quoted '' stays an empty string
+    private static final YAMLFactory YAML = new LinearYamlFactory(YAMLFactory.builder()
+            .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL));
     private static final Comparator<String> BYTEWISE = (a, b) -> Arrays.compareUnsigned(
             a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
     private static final Pattern JACKSON_LOCATION = Pattern.compile(
@@ -191,7 +194,7 @@ public final class MigrationReader {
             if (first == null) {
                 throw new MigrationFileException(file, null, "invalid " + format.label + ": empty document");
             }
-            JsonNode root = readValue(file, format, parser, first);
+            JsonNode root = new TreeReader(file, format, parser).read(first);
             if (parser.nextToken() != null) {
                 throw syntaxError(file, format, format == Format.YAML
                         ? "multiple YAML documents are not supported"
@@ -211,58 +214,132 @@ public final class MigrationReader {
     }
 
     /**
-     * Builds a tree from the token stream starting at {@code token}. Unlike Jackson's own tree reader this rejects
-     * duplicate keys in both formats and keeps YAML numbers as their original text (there are no numeric fields in
-     * the format; a YAML {@code down: 0} or {@code default: 1.50} is SQL text).
+     * Builds a tree from a token stream. Unlike Jackson's own tree reader this rejects duplicate keys in both formats
+     * and keeps YAML numbers as their original text (there are no numeric fields in the format; a YAML
+     * {@code down: 0} or {@code default: 1.50} is SQL text). YAML aliases ({@code *x}) stand for the node anchored
+     * as {@code &x} before them, and a merge key ({@code <<: *x}) adds that mapping's keys to the enclosing one.
      */
-    private static JsonNode readValue(String file, Format format, JsonParser p, JsonToken token) throws IOException {
-        if (token == null) {
-            throw syntaxError(file, format, "unexpected end of input", p.currentLocation());
+    private static final class TreeReader {
+        private final String file;
+        private final Format format;
+        private final JsonParser p;
+        private final LinearYamlFactory.Parser yaml;
+        private final Map<String, Anchored> anchors = new HashMap<>();
+        // nodes in the tree read so far, and those of them that aliases stand for
+        private long nodes;
+        private long aliasNodes;
+
+        private record Anchored(JsonNode node, long nodes) {
         }
-        switch (token) {
-            case START_OBJECT: {
-                ObjectNode object = NODES.objectNode();
-                JsonToken t;
-                while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
-                    String key = p.currentName();
-                    JsonLocation keyLocation = p.currentTokenLocation();
-                    JsonNode value = readValue(file, format, p, p.nextToken());
-                    if (object.has(key)) {
-                        throw syntaxError(file, format, "duplicate key \"" + key + "\"", keyLocation);
+
+        TreeReader(String file, Format format, JsonParser p) {
+            this.file = file;
+            this.format = format;
+            this.p = p;
+            this.yaml = p instanceof LinearYamlFactory.Parser y ? y : null;
+        }
+
+        JsonNode read(JsonToken token) throws IOException {
+            String anchor = anchor();
+            long before = nodes;
+            JsonNode node = readNode(token);
+            if (anchor != null) {
+                anchors.put(anchor, new Anchored(node, nodes - before));
+            }
+            return node;
+        }
+
+        private JsonNode readNode(JsonToken token) throws IOException {
+            if (token == null) {
+                throw syntaxError(file, format, "unexpected end of input", p.currentLocation());
+            }
+            String alias = yaml == null ? null : yaml.alias();
+            if (alias != null) {
+                return alias(alias);
+            }
+            nodes++;
+            switch (token) {
+                case START_OBJECT: {
+                    ObjectNode object = NODES.objectNode();
+                    JsonToken t;
+                    while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+                        String key = p.currentName();
+                        JsonLocation keyLocation = p.currentTokenLocation();
+                        String keyAnchor = anchor();
+                        if (keyAnchor != null) {
+                            anchors.put(keyAnchor, new Anchored(NODES.textNode(key), 1));
+                        }
+                        JsonNode value = read(p.nextToken());
+                        if (yaml != null && key.equals("<<")) {
+                            merge(object, value, keyLocation);
+                        } else {
+                            put(object, key, value, keyLocation);
+                        }
                     }
-                    object.set(key, value);
+                    if (t != JsonToken.END_OBJECT) {
+                        throw syntaxError(file, format, "unexpected " + t, p.currentTokenLocation());
+                    }
+                    return object;
                 }
-                if (t != JsonToken.END_OBJECT) {
-                    throw syntaxError(file, format, "unexpected " + t, p.currentTokenLocation());
+                case START_ARRAY: {
+                    ArrayNode array = NODES.arrayNode();
+                    JsonToken t;
+                    while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+                        array.add(read(t));
+                    }
+                    return array;
                 }
-                return object;
+                case VALUE_STRING:
+                    return NODES.textNode(p.getText());
+                case VALUE_NUMBER_INT:
+                case VALUE_NUMBER_FLOAT:
+                    // no field of the format is numeric: in JSON a number is always a type error, so only the node
+                    // type matters (a double never overflows); in YAML it is SQL text such as "0" or "1.50"
+                    return format == Format.YAML ? NODES.textNode(p.getText()) : NODES.numberNode(p.getDoubleValue());
+                case VALUE_TRUE:
+                    return NODES.booleanNode(true);
+                case VALUE_FALSE:
+                    return NODES.booleanNode(false);
+                case VALUE_NULL:
+                    return NODES.nullNode();
+                case VALUE_EMBEDDED_OBJECT:
+                    // e.g. a YAML !!binary scalar; keep its text
+                    return NODES.textNode(p.getText());
+                default:
+                    throw syntaxError(file, format, "unexpected " + token, p.currentTokenLocation());
             }
-            case START_ARRAY: {
-                ArrayNode array = NODES.arrayNode();
-                JsonToken t;
-                while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-                    array.add(readValue(file, format, p, t));
-                }
-                return array;
+        }
+
+        private String anchor() {
+            return yaml == null ? null : yaml.anchor();
+        }
+
+        private JsonNode alias(String name) {
+            Anchored anchored = anchors.get(name);
+            if (anchored == null) {
+                throw syntaxError(file, format, "invalid alias " + name, p.currentTokenLocation());
             }
-            case VALUE_STRING:
-                return NODES.textNode(p.getText());
-            case VALUE_NUMBER_INT:
-            case VALUE_NUMBER_FLOAT:
-                // no field of the format is numeric: in JSON a number is always a type error, so only the node
-                // type matters (a double never overflows); in YAML it is SQL text such as "0" or "1.50"
-                return format == Format.YAML ? NODES.textNode(p.getText()) : NODES.numberNode(p.getDoubleValue());
-            case VALUE_TRUE:
-                return NODES.booleanNode(true);
-            case VALUE_FALSE:
-                return NODES.booleanNode(false);
-            case VALUE_NULL:
-                return NODES.nullNode();
-            case VALUE_EMBEDDED_OBJECT:
-                // e.g. a YAML !!binary scalar; keep its text
-                return NODES.textNode(p.getText());
-            default:
-                throw syntaxError(file, format, "unexpected " + token, p.currentTokenLocation());
+            aliasNodes += anchored.nodes();
+            if (aliasNodes > MAX_ALIAS_NODES) {
+                throw syntaxError(file, format, "aliases expand to more than " + MAX_ALIAS_NODES + " nodes",
+                        p.currentTokenLocation());
+            }
+            nodes += anchored.nodes();
+            return anchored.node();
+        }
+
+        private void merge(ObjectNode object, JsonNode value, JsonLocation at) {
+            if (!value.isObject()) {
+                throw syntaxError(file, format, "found field '<<' but value isn't a map", at);
+            }
+            value.properties().forEach(e -> put(object, e.getKey(), e.getValue(), at));
+        }
+
+        private void put(ObjectNode object, String key, JsonNode value, JsonLocation at) {
+            if (object.has(key)) {
+                throw syntaxError(file, format, "duplicate key \"" + key + "\"", at);
+            }
+            object.set(key, value);
         }
     }
 

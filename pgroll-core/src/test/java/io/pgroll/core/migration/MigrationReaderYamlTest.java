@@ -2,11 +2,13 @@ package io.pgroll.core.migration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** YAML specifics: scalar leniency, quoting, tri-state nulls. */
+/** YAML specifics: scalar leniency, quoting, tri-state nulls, anchors and aliases. */
 class MigrationReaderYamlTest {
 
     private static Operation single(String fileName, String yamlOperation) {
@@ -138,5 +140,71 @@ class MigrationReaderYamlTest {
                 """);
         Migration flow = MigrationReader.parse("a.yml", "{operations: [{rename_column: {table: t, from: a, to: b}}]}");
         assertEquals(block, flow);
+    }
+
+    @Test
+    void aliasesStandForTheAnchoredNode() {
+        Migration m = MigrationReader.parse("01.yaml", """
+                operations:
+                  - create_table: &table
+                      name: &name t
+                      columns: [&id {name: id, type: int, pk: true}, {name: n, type: text, default: &zero 0}]
+                  - drop_column: {table: *name, column: n, down: *zero}
+                  - create_table: *table
+                  - create_table: &copy {name: u, columns: [*id]}
+                  - create_table: *copy
+                """);
+        CreateTable first = (CreateTable) m.operations().get(0);
+        assertEquals("t", ((DropColumn) m.operations().get(1)).table());
+        assertEquals("0", ((DropColumn) m.operations().get(1)).down());
+        assertEquals(first, m.operations().get(2));
+        assertEquals(List.of(first.columns().get(0)), ((CreateTable) m.operations().get(3)).columns());
+        // the aliases inside an aliased node stand for their nodes too (Jackson's anchor replaying dropped them)
+        assertEquals(m.operations().get(3), m.operations().get(4));
+    }
+
+    @Test
+    void mergeKeysAddTheKeysOfAMapping() {
+        Migration m = MigrationReader.parse("01.yaml", """
+                operations:
+                  - drop_column: &drop {table: t, column: a}
+                  - drop_column: {<<: *drop, down: "'x'"}
+                """);
+        DropColumn merged = (DropColumn) m.operations().get(1);
+        assertEquals("t", merged.table());
+        assertEquals("a", merged.column());
+        assertEquals("'x'", merged.down());
+        MigrationFileException duplicate = assertThrows(MigrationFileException.class,
+                () -> MigrationReader.parse("01.yaml", """
+                        operations:
+                          - drop_column: &drop {table: t, column: a}
+                          - drop_column: {<<: *drop, column: b}
+                        """));
+        assertEquals("01.yaml: invalid YAML: duplicate key \"column\" (line 3, column 30)", duplicate.getMessage());
+        MigrationFileException notAMap = assertThrows(MigrationFileException.class,
+                () -> MigrationReader.parse("01.yaml", "operations:\n  - drop_column: {<<: [a], table: t}\n"));
+        assertEquals("01.yaml: invalid YAML: found field '<<' but value isn't a map (line 2, column 19)",
+                notAMap.getMessage());
+    }
+
+    @Test
+    void aliasMustFollowItsAnchor() {
+        MigrationFileException e = assertThrows(MigrationFileException.class,
+                () -> MigrationReader.parse("01.yaml", "operations:\n  - drop_table: {name: *t}\n  - x: &t y\n"));
+        assertEquals("01.yaml: invalid YAML: invalid alias t (line 2, column 24)", e.getMessage());
+    }
+
+    @Test
+    void aliasesCannotMultiplyWithoutBound() {
+        // each level doubles the one before: 2^30 nodes from 30 lines
+        StringBuilder yaml = new StringBuilder("a0: &a0 [x, x]\n");
+        for (int i = 1; i <= 30; i++) {
+            yaml.append("a").append(i).append(": &a").append(i).append(" [*a").append(i - 1).append(", *a")
+                    .append(i - 1).append("]\n");
+        }
+        MigrationFileException e = assertThrows(MigrationFileException.class,
+                () -> MigrationReader.parse("01.yaml", yaml + "operations: [*a30]\n"));
+        assertTrue(e.getMessage().startsWith("01.yaml: invalid YAML: aliases expand to more than "
+                + MigrationReader.MAX_ALIAS_NODES + " nodes (line "), e.getMessage());
     }
 }
