@@ -7,31 +7,31 @@ import org.yaml.snakeyaml.reader.StreamReader;
 import org.yaml.snakeyaml.scanner.Constant;
 
 /**
- * SnakeYAML's {@link StreamReader}, reading a string, with the same observable behaviour (the same chunks of input,
- * marks, line and column counting and errors) but linear in the length of the input.
+ * SnakeYAML's {@link StreamReader} for input that is already in memory: the same answers, marks (but for their
+ * snippet) and errors, in time linear in the length of the input and without a copy of it in the common case.
  *
  * <p>{@link StreamReader} copies its whole look-ahead window into a new array each time it reads the next 1023
  * characters. The scanner looks ahead over a whole line of a block scalar, a comment, or a run of a plain or quoted
  * scalar without blanks before consuming it, so such a run of n characters costs time and garbage proportional to
- * n<sup>2</sup> (6 MB of SQL on one line took half a minute). Here the window only moves to a new array when it is
- * full, and then to one twice the size of what it keeps, so the copying stays proportional to the input.
+ * n<sup>2</sup> (6 MB of SQL on one line took half a minute). Here the input itself is the window.
  *
  * <p>Every public method of {@link StreamReader} is overridden; the superclass only sees an empty reader.
  */
 final class LinearStreamReader extends StreamReader {
-    // what StreamReader reads per refill (its buffer is 1024 chars, the last kept for a low surrogate); reading the
-    // same chunks keeps errors about unprintable characters at the same point of the scan
+    // what StreamReader reads at a time (its buffer is 1024 chars, the last kept for a low surrogate); checking the
+    // same chunks for unprintable characters reports them at the same point of the scan
     private static final int CHUNK = 1023;
     private static final String NAME = "'reader'";
+    // a snippet would need the input as an array of code points; error messages only show the line and column
+    private static final int[] NO_SNIPPET = {};
 
-    private final String text;
+    // the input as code points: the string itself unless it has surrogate pairs, which is the common case
+    private final String chars;
+    private final int[] codePoints;
+    private final int length;
+    // code points checked so far, as StreamReader would have read them
     private int read;
     private boolean eof;
-    // code points read so far, from some point before pointer up to length; an array is only ever appended to, as
-    // marks keep a reference to it for their snippet
-    private int[] window = new int[0];
-    private int length;
-    private int pointer;
     private int index;
     private int documentIndex;
     private int line;
@@ -39,12 +39,15 @@ final class LinearStreamReader extends StreamReader {
 
     LinearStreamReader(String text) {
         super(Reader.nullReader());
-        this.text = text;
+        boolean pairs = text.codePointCount(0, text.length()) < text.length();
+        this.chars = pairs ? null : text;
+        this.codePoints = pairs ? text.codePoints().toArray() : null;
+        this.length = pairs ? codePoints.length : text.length();
     }
 
     @Override
     public Mark getMark() {
-        return new Mark(NAME, index, line, column, window, pointer);
+        return new Mark(NAME, index, line, column, NO_SNIPPET, 0);
     }
 
     @Override
@@ -55,10 +58,10 @@ final class LinearStreamReader extends StreamReader {
     @Override
     public void forward(int count) {
         for (int i = 0; i < count && ensureEnoughData(0); i++) {
-            int c = window[pointer++];
+            int c = codePointAt(index);
             index++;
             documentIndex++;
-            if (Constant.LINEBR.has(c) || (c == '\r' && ensureEnoughData(0) && window[pointer] != '\n')) {
+            if (Constant.LINEBR.has(c) || (c == '\r' && ensureEnoughData(0) && codePointAt(index) != '\n')) {
                 line++;
                 column = 0;
             } else if (c != '\uFEFF') {
@@ -74,7 +77,7 @@ final class LinearStreamReader extends StreamReader {
 
     @Override
     public int peek(int offset) {
-        return ensureEnoughData(offset) ? window[pointer + offset] : 0;
+        return ensureEnoughData(offset) ? codePointAt(index + offset) : 0;
     }
 
     @Override
@@ -82,14 +85,13 @@ final class LinearStreamReader extends StreamReader {
         if (count == 0) {
             return "";
         }
-        int available = ensureEnoughData(count) ? count : Math.min(count, length - pointer);
-        return new String(window, pointer, available);
+        int end = index + (ensureEnoughData(count) ? count : Math.min(count, read - index));
+        return chars != null ? chars.substring(index, end) : new String(codePoints, index, end - index);
     }
 
     @Override
     public String prefixForward(int count) {
         String prefix = prefix(count);
-        pointer += count;
         index += count;
         documentIndex += count;
         column += count;
@@ -121,46 +123,37 @@ final class LinearStreamReader extends StreamReader {
         return line;
     }
 
+    private int codePointAt(int i) {
+        return chars != null ? chars.charAt(i) : codePoints[i];
+    }
+
     private boolean ensureEnoughData(int offset) {
-        if (!eof && pointer + offset >= length) {
+        if (!eof && index + offset >= read) {
             update();
         }
-        return pointer + offset < length;
+        return index + offset < read;
     }
 
     private void update() {
-        if (read == text.length()) {
+        if (read == length) {
             eof = true;
             return;
         }
-        int end = Math.min(text.length(), read + CHUNK);
-        if (Character.isHighSurrogate(text.charAt(end - 1))) {
-            if (end == text.length()) {
-                throw new ReaderException(NAME, index + end - read, text.charAt(end - 1),
-                        "The last char is HighSurrogate (no LowSurrogate detected).");
-            }
-            end++;
+        int end = read;
+        int chunk = 0;
+        while (end < length && chunk < CHUNK) {
+            chunk += Character.charCount(codePointAt(end++));
         }
-        int kept = length - pointer;
-        if (length + (end - read) > window.length) {
-            int[] next = new int[2 * (kept + 2 * CHUNK)];
-            System.arraycopy(window, pointer, next, 0, kept);
-            window = next;
-            length = kept;
-            pointer = 0;
+        int last = codePointAt(end - 1);
+        if (end == length && last <= Character.MAX_VALUE && Character.isHighSurrogate((char) last)) {
+            throw new ReaderException(NAME, index + chunk, last,
+                    "The last char is HighSurrogate (no LowSurrogate detected).");
         }
-        for (int i = read; i < end; ) {
-            int c = Character.codePointAt(text, i);
-            if (i + Character.charCount(c) > end) {
-                c = text.charAt(i);
-            }
-            window[length++] = c;
+        for (; read < end; read++) {
+            int c = codePointAt(read);
             if (!isPrintable(c)) {
-                read = end;
-                throw new ReaderException(NAME, index + length - pointer - 1, c, "special characters are not allowed");
+                throw new ReaderException(NAME, read, c, "special characters are not allowed");
             }
-            i += Character.charCount(c);
         }
-        read = end;
     }
 }

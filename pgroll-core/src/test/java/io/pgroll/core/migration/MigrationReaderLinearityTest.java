@@ -108,6 +108,9 @@ class MigrationReaderLinearityTest {
                 "a:\n  b: c\n d: e\n",
                 "a: [1, 2\n",
                 "a: b\u0001c\n",
+                // an unprintable character is found when the chunk holding it is read, before or after this error
+                "a: b: c\n" + "x".repeat(CHUNK / 2) + "\u0001",
+                "a: b: c\n" + "x".repeat(CHUNK * 3 / 2) + "\u0001",
                 "a: " + longRun + "\u0007\n",
                 "a: b\uD800",
                 "a: b\uDC00c\n",
@@ -146,7 +149,7 @@ class MigrationReaderLinearityTest {
                 events.add(event + " " + at.apply(event.getStartMark()) + "-" + at.apply(event.getEndMark()));
             }
         } catch (MarkedYAMLException e) {
-            // the snippets in the message show the window, whose extent differs
+            // the message would add the snippets, which LinearStreamReader leaves out
             events.add(e.getClass().getSimpleName() + ": " + e.getContext() + " " + at.apply(e.getContextMark())
                     + " / " + e.getProblem() + " " + at.apply(e.getProblemMark()));
         } catch (RuntimeException e) {
