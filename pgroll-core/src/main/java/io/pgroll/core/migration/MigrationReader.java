@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -12,6 +13,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +28,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
@@ -39,15 +42,28 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * name without its last extension.
  */
 public final class MigrationReader {
+    /**
+     * The size of the largest migration file read, in bytes ({@link #read}) or characters ({@link #parse}; never more
+     * than bytes): 64 MiB. A migration is stored as jsonb in pgroll's state, where a value may not exceed 255 MB, and
+     * escaping (of newlines, quotes, tabs) can double a file in its JSON form.
+     */
+    public static final int MAX_FILE_SIZE = 64 << 20;
     // a YAML alias shares the node it names, but everything after the reader walks the tree as expanded; this bounds
     // that walk for "billion laughs" files (nested aliases multiplying at each level) and leaves room for real reuse
     static final int MAX_ALIAS_NODES = 1_000_000;
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private static final JsonFactory JSON = JsonFactory.builder().build();
+    // the file size limit is the only limit on the size of a document or of a string in it, in both formats (by
+    // default Jackson limits a string to 20 million characters, SnakeYAML a document to 3 MB)
+    private static final StreamReadConstraints CONSTRAINTS = StreamReadConstraints.builder()
+            .maxStringLength(Integer.MAX_VALUE)
+            .build();
+    private static final JsonFactory JSON = JsonFactory.builder().streamReadConstraints(CONSTRAINTS).build();
     // an empty plain scalar ("default:") is null in YAML; a quoted '' stays an empty string
     private static final YAMLFactory YAML = new LinearYamlFactory(YAMLFactory.builder()
-            .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL));
+            .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL)
+            .streamReadConstraints(CONSTRAINTS)
+            .loaderOptions(loaderOptions()));
     private static final Comparator<String> BYTEWISE = (a, b) -> Arrays.compareUnsigned(
             a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
     private static final Pattern JACKSON_LOCATION = Pattern.compile(
@@ -68,13 +84,31 @@ public final class MigrationReader {
     private MigrationReader() {
     }
 
+    private static LoaderOptions loaderOptions() {
+        LoaderOptions options = new LoaderOptions();
+        options.setCodePointLimit(Integer.MAX_VALUE);
+        return options;
+    }
+
     /** Reads and parses one migration file. */
     public static Migration read(Path file) {
         String fileName = baseName(file);
         formatOf(fileName);
         String content;
         try {
-            byte[] bytes = Files.readAllBytes(file);
+            // the size first, so that a huge file is not read at all; the bounded read still stops at the limit if
+            // the file grows meanwhile or its size is unknown (a pipe)
+            long size = Files.size(file);
+            if (size > MAX_FILE_SIZE) {
+                throw tooLarge(fileName, size + " bytes");
+            }
+            byte[] bytes;
+            try (InputStream in = Files.newInputStream(file)) {
+                bytes = in.readNBytes(MAX_FILE_SIZE + 1);
+            }
+            if (bytes.length > MAX_FILE_SIZE) {
+                throw tooLarge(fileName, "over " + MAX_FILE_SIZE + " bytes");
+            }
             content = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
         } catch (NoSuchFileException e) {
             throw new MigrationFileException(fileName, null, "file not found: " + file, e);
@@ -96,6 +130,9 @@ public final class MigrationReader {
         String name = base.substring(0, base.lastIndexOf('.'));
         if (name.isEmpty()) {
             throw new MigrationFileException(base, null, "the migration name (file name without extension) is empty");
+        }
+        if (content.length() > MAX_FILE_SIZE) {
+            throw tooLarge(base, content.length() + " characters");
         }
         JsonNode root = readTree(base, content, format);
         return new MigrationBinder(base, format == Format.YAML).bindMigration(name, root);
@@ -175,6 +212,11 @@ public final class MigrationReader {
     private static String baseName(String fileName) {
         int slash = Math.max(fileName.lastIndexOf('/'), fileName.lastIndexOf('\\'));
         return fileName.substring(slash + 1);
+    }
+
+    private static MigrationFileException tooLarge(String file, String size) {
+        return new MigrationFileException(file, null,
+                "too large: " + size + ", the limit is " + MAX_FILE_SIZE + " bytes (" + (MAX_FILE_SIZE >> 20) + " MiB)");
     }
 
     private static String describe(Exception e) {
