@@ -122,7 +122,7 @@ public final class MigrationReader {
 
     /**
      * Parses migration file content. The format is chosen from {@code fileName}'s extension ({@code .json} is strict
-     * JSON, {@code .yaml}/{@code .yml} YAML) and the migration is named after it.
+     * JSON, {@code .yaml}/{@code .yml} YAML) and the migration is named after it. It must have at least one operation.
      */
     public static Migration parse(String fileName, String content) {
         String base = baseName(fileName);
@@ -135,12 +135,17 @@ public final class MigrationReader {
             throw tooLarge(base, content.length() + " characters");
         }
         JsonNode root = readTree(base, content, format);
-        return new MigrationBinder(base, format == Format.YAML).bindMigration(name, root);
+        Migration migration = new MigrationBinder(base, format == Format.YAML).bindMigration(name, root);
+        // only files: pgroll's baseline rows in the state store have {"operations":[]} (see fromJson)
+        if (migration.operations().isEmpty()) {
+            throw new MigrationFileException(base, "operations", "at least one operation is required");
+        }
+        return migration;
     }
 
     /**
      * Parses a migration in its serialised JSON form (as written by {@link MigrationWriter#toJson}, e.g. the state
-     * store's {@code migration} column). Errors name {@code name} as the file.
+     * store's {@code migration} column), which may have no operations. Errors name {@code name} as the file.
      */
     public static Migration fromJson(String name, String json) {
         JsonNode root = readTree(name, json, Format.JSON);

@@ -30,7 +30,7 @@ class MigrationDirectoryTest {
     void readsMigrationFilesInByteWiseOrder() throws IOException {
         write("10_x.json", dropTable("x"));
         write("09_y.yaml", "operations:\n  - drop_table: {name: y}\n");
-        write("1_a.yml", "operations: []\n");
+        write("1_a.yml", "operations: [drop_table: {name: a}]\n");
         write("B_upper.json", dropTable("b"));
         write("a_lower.json", dropTable("a"));
         write("README.md", "not a migration");
@@ -88,11 +88,12 @@ class MigrationDirectoryTest {
     @Test
     void readSingleFiles() throws IOException {
         write("03.migration.3.yml", "operations:\n  - drop_table: {name: t}\n");
-        write("04_b.yaml", "version_schema: four\noperations: []\n");
+        write("04_b.yaml", "version_schema: four\noperations:\n  - drop_table: {name: b}\n");
         write("05_c.json", "\uFEFF" + dropTable("c"));
         assertEquals(new Migration("03.migration.3", null, List.of(new DropTable("t"))),
                 MigrationReader.read(dir.resolve("03.migration.3.yml")));
-        assertEquals(new Migration("04_b", "four", List.of()), MigrationReader.read(dir.resolve("04_b.yaml")));
+        assertEquals(new Migration("04_b", "four", List.of(new DropTable("b"))),
+                MigrationReader.read(dir.resolve("04_b.yaml")));
         assertEquals("05_c", MigrationReader.read(dir.resolve("05_c.json")).name());
     }
 
@@ -116,5 +117,22 @@ class MigrationDirectoryTest {
         MigrationFileException syntax = assertThrows(MigrationFileException.class,
                 () -> MigrationReader.read(dir.resolve("04.json")));
         assertTrue(syntax.getMessage().startsWith("04.json: invalid JSON: "), syntax.getMessage());
+    }
+
+    @Test
+    void aFileNeedsAnOperation() throws IOException {
+        write("01_ok.json", dropTable("t"));
+        write("02_empty.json", "{\"operations\": []}");
+        write("03_empty.yaml", "version_schema: three\noperations: []\n");
+        MigrationFileException json = assertThrows(MigrationFileException.class,
+                () -> MigrationReader.read(dir.resolve("02_empty.json")));
+        assertEquals("02_empty.json: operations: at least one operation is required", json.getMessage());
+        assertEquals("operations", json.path());
+        MigrationFileException yaml = assertThrows(MigrationFileException.class,
+                () -> MigrationReader.read(dir.resolve("03_empty.yaml")));
+        assertEquals("03_empty.yaml: operations: at least one operation is required", yaml.getMessage());
+        MigrationFileException directory = assertThrows(MigrationFileException.class,
+                () -> MigrationReader.readDirectory(dir));
+        assertEquals(json.getMessage(), directory.getMessage());
     }
 }

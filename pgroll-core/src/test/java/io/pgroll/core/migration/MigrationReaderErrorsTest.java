@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -42,6 +43,19 @@ class MigrationReaderErrorsTest {
         assertError("a.json: version_schema: expected a string", "a.json", "{\"version_schema\":1,\"operations\":[]}");
         assertError("a.json: expected an object with an \"operations\" array", "a.json", "[]");
         assertError("a.yaml: expected an object with an \"operations\" array", "a.yaml", "just text\n");
+        assertError("a.json: operations: at least one operation is required", "a.json", "{\"operations\":[]}");
+        assertError("a.yaml: operations: at least one operation is required", "a.yaml", "operations: []\n");
+        assertError("a.yml: operations: at least one operation is required", "a.yml",
+                "version_schema: v1\noperations: []\n");
+    }
+
+    @Test
+    void storedMigrationsMayHaveNoOperations() {
+        // pgroll's baseline rows in the state store
+        assertEquals(new Migration("01_baseline", null, List.of()),
+                MigrationReader.fromJson("01_baseline", "{\"operations\":[]}"));
+        assertEquals(new Migration("01_baseline", null, List.of()),
+                MigrationWriter.fromJson("01_baseline", "{\"operations\":[]}"));
     }
 
     // ---- operation objects ---------------------------------------------------------------------------------------

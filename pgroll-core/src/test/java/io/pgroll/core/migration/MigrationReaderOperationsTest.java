@@ -250,10 +250,10 @@ class MigrationReaderOperationsTest {
 
     @Test
     void versionSchemaIsOptional() {
-        Migration m = MigrationReader.parse("03.migration.3.yml", "operations: []\n");
+        Migration m = MigrationReader.parse("03.migration.3.yml", "operations: [drop_table: {name: t}]\n");
         assertEquals("03.migration.3", m.name());
         assertNull(m.versionSchema());
-        assertEquals(List.of(), m.operations());
+        assertEquals(List.of(new DropTable("t")), m.operations());
         assertEquals("03.migration.3", m.version());
     }
 }
