@@ -39,10 +39,20 @@ final class LinearStreamReader extends StreamReader {
 
     LinearStreamReader(String text) {
         super(Reader.nullReader());
-        boolean pairs = text.codePointCount(0, text.length()) < text.length();
-        this.chars = pairs ? null : text;
-        this.codePoints = pairs ? text.codePoints().toArray() : null;
-        this.length = pairs ? codePoints.length : text.length();
+        this.length = text.codePointCount(0, text.length());
+        if (length == text.length()) {
+            this.chars = text;
+            this.codePoints = null;
+        } else {
+            this.chars = null;
+            // not text.codePoints().toArray(), which needs twice the memory while it grows
+            this.codePoints = new int[length];
+            int at = 0;
+            for (int i = 0; i < length; i++) {
+                codePoints[i] = text.codePointAt(at);
+                at += Character.charCount(codePoints[i]);
+            }
+        }
     }
 
     @Override
