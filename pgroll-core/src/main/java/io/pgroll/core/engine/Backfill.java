@@ -310,8 +310,8 @@ final class Backfill {
         String regclass = Sql.qualified(schema, table);
         List<KeyColumn> key = identity(regclass);
         String rowKey = key.isEmpty() ? "'ctid ' || r.ctid::text"
-                : "format('(%s)=(%s)', " + Sql.literal(key.stream().map(k -> Sql.ident(k.name()))
-                .collect(Collectors.joining(", "))) + ", concat_ws(', ', " + key.stream()
+                : "format('(%s)=(%s)', concat_ws(', ', " + key.stream().map(k -> "quote_ident(" + Sql.literal(k.name())
+                + ")").collect(Collectors.joining(", ")) + "), concat_ws(', ', " + key.stream()
                 .map(k -> "r." + Sql.ident(k.name())).collect(Collectors.joining(", ")) + "))";
         String body = "DECLARE\n  k record;\nBEGIN\n  FOR k IN SELECT r.ctid AS row_id, " + rowKey + " AS row_key FROM "
                 + regclass + " AS r WHERE " + range + " LOOP\n    BEGIN\n      " + update + "r.ctid = k.row_id;\n"

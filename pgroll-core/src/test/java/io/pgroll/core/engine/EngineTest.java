@@ -81,6 +81,22 @@ class EngineTest extends HarnessTest {
     }
 
     @Test
+    void aStartWithoutValidationThatCannotBePlannedIsUndoneWithOneErrorLine() {
+        h.startAndComplete("01_create", CREATE);
+        List<String> before = h.leftovers();
+        PgRollException e = assertThrows(PgRollException.class, () -> h.roll.start(Harness.migration("02_ghost", """
+                {"operations":[
+                  {"add_column":{"table":"items","up":"1","column":{"name":"ok","type":"int"}}},
+                  {"alter_column":{"table":"ghosts","column":"name","nullable":false,"up":"'x'"}}]}"""),
+                new StartOptions(true, 0, null, null)));
+        assertEquals("02_ghost: operations[1].alter_column.table: table \"ghosts\" does not exist; changes rolled back",
+                e.getMessage());
+        assertEquals(before, h.leftovers());
+        assertEquals(new Status(h.schema, "01_create", Status.COMPLETE), h.roll.status());
+        assertEquals("0", h.scalar("public", "SELECT count(*) FROM pgroll.migrations WHERE name = '02_ghost'"));
+    }
+
+    @Test
     void statusFollowsTheLifecycle() {
         assertEquals(new Status(h.schema, "", Status.NO_MIGRATIONS), h.roll.status());
         h.start("01_create", CREATE);

@@ -396,6 +396,30 @@ class AlterColumnSubChangesTest extends HarnessTest {
                 });
     }
 
+    @Test
+    void aDefaultChangeWithUpRewritesTheRowsAsPgrollDoes() {
+        String v2 = h.version("02_title_rewritten");
+        h.lifecycle("02_title_rewritten", """
+                {"operations":[{"alter_column":{"table":"books","column":"title","default":null,
+                  "up":"coalesce(title, 'none')","down":"title"}}]}""",
+                x -> {
+                    assertEquals("none", h.scalar(v2, "SELECT title FROM books WHERE shelf = 'attic'"));
+                    assertNull(h.scalar(v1, "SELECT title FROM books WHERE shelf = 'attic'"));
+                    // the removed default is not applied to the new version's inserts
+                    h.exec(v2, "INSERT INTO books (shelf) VALUES ('new')");
+                    assertNull(h.scalar(v2, "SELECT title FROM books WHERE shelf = 'new'"));
+                    h.exec(v1, "INSERT INTO books (shelf) VALUES ('old')");
+                    assertEquals("untitled", h.scalar(v2, "SELECT title FROM books WHERE shelf = 'old'"));
+                    h.exec(v1, "DELETE FROM books WHERE shelf IN ('old', 'new')");
+                },
+                x -> assertNull(h.scalar(v1, "SELECT title FROM books WHERE shelf = 'attic'")),
+                x -> {
+                    assertNull(db.defaultOf("books", "title"));
+                    assertEquals("none", h.scalar(v2, "SELECT title FROM books WHERE shelf = 'attic'"));
+                    assertEquals("the title", db.comment("books", "title"));
+                });
+    }
+
     // ---- comment --------------------------------------------------------------------------------------------------
 
     @Test

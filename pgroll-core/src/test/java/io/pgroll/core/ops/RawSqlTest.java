@@ -138,4 +138,37 @@ class RawSqlTest extends HarnessTest {
         assertTrue(e.getMessage().contains("down is not allowed with onComplete"), e.getMessage());
         assertEquals("0", stateCount("name = '02_bad'"));
     }
+
+    @Test
+    void transactionControlIsRejectedBeforeAnythingRuns() {
+        MigrationFileException e = assertThrows(MigrationFileException.class, () -> h.start("02_sql", """
+                {"operations":[{"sql":{"up":"COMMIT; CREATE TABLE products (id int); BEGIN"}}]}"""));
+        assertEquals("operations[0].sql.up", e.path());
+        assertEquals("transaction control (\"COMMIT\") is not allowed: pgroll runs the SQL in a transaction of its "
+                + "own; remove it", e.detail());
+        e = assertThrows(MigrationFileException.class, () -> h.start("02_sql", """
+                {"operations":[{"sql":{"up":"CREATE TABLE products (id int)","down":"DROP TABLE products; COMMIT"}}]}"""));
+        assertEquals("operations[0].sql.down", e.path());
+        assertFalse(h.relationExists("products"));
+        assertEquals("0", stateCount("name = '02_sql'"));
+        // dollar-quoted bodies and SQL-standard function bodies are not transaction control
+        h.startAndComplete("02_sql", """
+                {"operations":[{"sql":{"up":"CREATE FUNCTION twice(i int) RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT CASE WHEN i > 0 THEN i * 2 END; END"}}]}""");
+        h.startAndComplete("03_sql", """
+                {"operations":[{"sql":{"up":"DO $$ BEGIN PERFORM twice(1); END $$; SELECT 1"}}]}""");
+        assertEquals("4", h.scalar(h.schema, "SELECT twice(2)"));
+    }
+
+    @Test
+    void aTransactionLeftOpenIsRolledBackAndReportedEvenWithoutValidation() {
+        var e = assertThrows(io.pgroll.core.PgRollException.class, () -> h.roll.start(
+                io.pgroll.core.testing.Harness.migration("02_sql", """
+                        {"operations":[{"sql":{"up":"CREATE TABLE products (id int); BEGIN"}}]}"""),
+                new io.pgroll.core.StartOptions(true, 0, null, null)));
+        assertTrue(e.getMessage().contains("the statement left a transaction open"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("; changes rolled back"), e.getMessage());
+        assertFalse(h.relationExists("products"));
+        assertEquals("0", stateCount("name = '02_sql'"));
+        assertEquals(io.pgroll.core.Status.COMPLETE, h.roll.status().status());
+    }
 }

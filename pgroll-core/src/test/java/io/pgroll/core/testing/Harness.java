@@ -35,6 +35,17 @@ public final class Harness implements AutoCloseable {
         roll.init();
     }
 
+    private Harness(String url, String schema, PgRoll roll) {
+        this.url = url;
+        this.schema = schema;
+        this.roll = roll;
+    }
+
+    /** Another process's view of the same database: a new pgroll with connections of its own. */
+    public Harness reconnect() {
+        return new Harness(url, schema, PgRoll.open(PgRollConfig.of(url).withSchema(schema)));
+    }
+
     /** The schema under test: PGROLL_TEST_SCHEMA, else public (CI runs both). */
     public static Harness create() {
         String s = System.getProperty("pgroll.test.schema", System.getenv().getOrDefault("PGROLL_TEST_SCHEMA", "public"));
