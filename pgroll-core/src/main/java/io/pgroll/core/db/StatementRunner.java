@@ -233,8 +233,10 @@ public final class StatementRunner {
     }
 
     private void cleanUp(Step step, SQLException failure) {
-        // A name already taken means the object is not the step's: it must not be dropped as a leftover.
-        if (step.onFailure() == null || DUPLICATE_OBJECT.contains(failure.getSQLState())) {
+        // A name already taken means the object is not the step's: it must not be dropped as a leftover. Without a
+        // connection there is nothing to clean up with; a resumed start does it.
+        if (step.onFailure() == null || DUPLICATE_OBJECT.contains(failure.getSQLState())
+                || failure.getSQLState() != null && failure.getSQLState().startsWith("08")) {
             return;
         }
         try (Statement s = connection.createStatement()) {

@@ -144,11 +144,20 @@ final class Backfill {
 
     private long withTriggersAside(java.util.function.LongSupplier work) {
         runner.execute(Step.sql("SET " + Triggers.BACKFILL_SETTING + " = 'on'"));
+        Step reset = Step.sql("RESET " + Triggers.BACKFILL_SETTING);
+        long rows;
         try {
-            return work.getAsLong();
-        } finally {
-            runner.execute(Step.sql("RESET " + Triggers.BACKFILL_SETTING));
+            rows = work.getAsLong();
+        } catch (RuntimeException failure) {
+            try {
+                runner.execute(reset);
+            } catch (RuntimeException alsoFailed) {
+                failure.addSuppressed(alsoFailed); // the first failure (a lost connection, say) is what to report
+            }
+            throw failure;
         }
+        runner.execute(reset);
+        return rows;
     }
 
     private record KeyColumn(String name, String type) {
