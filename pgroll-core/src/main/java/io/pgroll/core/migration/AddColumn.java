@@ -152,6 +152,12 @@ public record AddColumn(
             statements.add(dropTriggerFunction(ctx));
         }
         boolean constantDefault = constantDefault(ctx);
+        if (constantDefault && !column.nullable()) {
+            // PostgreSQL 18 named the hidden column's NOT NULL constraint after it; give it the name it would have had
+            statements.add(Duplication.renameConstraintIfExists(tableSql,
+                    Names.notNullConstraint(t.physicalName(), Names.newColumn(column.name())),
+                    Names.notNullConstraint(t.physicalName(), column.name())));
+        }
         if (column.defaultValue() != null && !constantDefault) {
             statements.add("ALTER TABLE " + tableSql + " ALTER COLUMN " + name + " SET DEFAULT " + column.defaultValue());
         }

@@ -417,7 +417,7 @@ public final class Duplication {
         }
     }
 
-    private static String renameConstraintIfExists(String table, String from, String to) {
+    public static String renameConstraintIfExists(String table, String from, String to) {
         return doBlock("BEGIN\n  IF EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = " + Sql.literal(table)
                 + "::regclass AND conname = " + Sql.literal(from) + ") THEN\n    ALTER TABLE " + table
                 + " RENAME CONSTRAINT " + Sql.ident(from) + " TO " + Sql.ident(to) + ";\n  END IF;\nEND;");

@@ -58,6 +58,36 @@ public final class Names {
         return fit(COPY_PREFIX + name);
     }
 
+    /**
+     * The name PostgreSQL 18 gives the NOT NULL constraint of a column ({@code <table>_<column>_not_null}, the longer
+     * part shortened first until it fits), as its {@code makeObjectName} does.
+     */
+    public static String notNullConstraint(String table, String column) {
+        String label = "not_null";
+        byte[] first = table.getBytes(StandardCharsets.UTF_8);
+        byte[] second = column.getBytes(StandardCharsets.UTF_8);
+        int firstLength = first.length;
+        int secondLength = second.length;
+        int available = MAX_IDENTIFIER_BYTES - label.length() - 2;
+        while (firstLength + secondLength > available) {
+            if (firstLength > secondLength) {
+                firstLength--;
+            } else {
+                secondLength--;
+            }
+        }
+        return clip(first, firstLength) + "_" + clip(second, secondLength) + "_" + label;
+    }
+
+    /** The longest prefix of at most {@code length} bytes that does not cut a character in two. */
+    private static String clip(byte[] name, int length) {
+        int keep = length;
+        while (keep < name.length && (name[keep] & 0xC0) == 0x80) {
+            keep--;
+        }
+        return new String(name, 0, keep, StandardCharsets.UTF_8);
+    }
+
     /** Whether the name is one {@link #copy} gives. */
     public static boolean isCopy(String name) {
         return name.startsWith(COPY_PREFIX);
@@ -69,11 +99,7 @@ public final class Names {
         if (bytes.length <= MAX_IDENTIFIER_BYTES) {
             return name;
         }
-        int keep = MAX_IDENTIFIER_BYTES - HASH_CHARS - 1;
-        while ((bytes[keep] & 0xC0) == 0x80) {
-            keep--; // do not cut a character in two
-        }
-        return new String(bytes, 0, keep, StandardCharsets.UTF_8) + "_" + hash(bytes);
+        return clip(bytes, MAX_IDENTIFIER_BYTES - HASH_CHARS - 1) + "_" + hash(bytes);
     }
 
     private static String hash(byte[] name) {

@@ -93,7 +93,7 @@ class CreateTableTest extends HarnessTest {
                     db.assertFails("23514", v2, "INSERT INTO books (isbn, title, pages) VALUES ('i5', 't', 0)");
                     db.assertFails("23503", v2, "INSERT INTO books (isbn, title, author_id) VALUES ('i5', 't', 999)");
                     // ON UPDATE RESTRICT and ON DELETE CASCADE, acting on writes through the old version
-                    db.assertFails("23503", v1, "UPDATE authors SET id = 1000 WHERE id = 1");
+                    db.assertFails(db.restrictViolation(), v1, "UPDATE authors SET id = 1000 WHERE id = 1");
                     db.exec(v1, "INSERT INTO authors (id, name) VALUES (50, 'temp')");
                     db.exec(v2, "INSERT INTO books (isbn, title, author_id) VALUES ('i6', 't', 50)");
                     db.exec(v1, "DELETE FROM authors WHERE id = 50");
@@ -185,7 +185,7 @@ class CreateTableTest extends HarnessTest {
                                     row("bookings_no_overlap", "x", null), row("bookings_pk", "p", null),
                                     row("price_positive", "c", null)),
                             db.query("public", "SELECT conname, contype, nullif(confmatchtype, ' ') FROM pg_constraint "
-                                    + "WHERE conrelid = " + db.regclass("bookings") + " ORDER BY conname"));
+                                    + "WHERE conrelid = " + db.regclass("bookings") + " AND contype <> 'n' ORDER BY conname"));
                     assertEquals("t", constraint("bookings", "price_positive", "connoinherit"));
                     assertEquals("EXCLUDE USING gist (during WITH &&) WHERE ((price > 100))",
                             constraint("bookings", "bookings_no_overlap", "pg_get_constraintdef(oid)"));

@@ -45,4 +45,13 @@ class NamesTest {
         assertEquals(name, new String(name.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8));
         assertTrue(name.matches("_pgroll_new_ü+_[0-9a-f]{8}"), name);
     }
+
+    @Test
+    void notNullConstraintNamesAreThoseOfPostgres18() {
+        assertEquals("members__pgroll_new_max_loans_not_null", Names.notNullConstraint("members", "_pgroll_new_max_loans"));
+        // the longer part is shortened first, until the whole fits
+        String name = Names.notNullConstraint("t".repeat(40), "c".repeat(30));
+        assertEquals("t".repeat(27) + "_" + "c".repeat(26) + "_not_null", name);
+        assertEquals(63, bytes(name));
+    }
 }

@@ -142,6 +142,11 @@ public final class Harness implements AutoCloseable {
         return Integer.parseInt(scalar("public", "SHOW server_version_num"));
     }
 
+    /** The SQLSTATE of a foreign key's ON DELETE/UPDATE RESTRICT: its own since PostgreSQL 18, before that 23503. */
+    public String restrictViolation() {
+        return serverVersionNum() >= 180000 ? "23001" : "23503";
+    }
+
     /** Everything pgroll leaves while a migration is active: hidden columns, triggers, functions. */
     public List<String> leftovers() {
         return query("public", """
