@@ -22,6 +22,7 @@ import java.util.Optional;
 final class LiveCatalog implements Catalog {
     private final Connection connection;
     private final Map<String, Boolean> constantDefaults = new HashMap<>();
+    private final Map<String, Boolean> resolvesInCatalogOnly = new HashMap<>();
 
     LiveCatalog(Connection connection) {
         this.connection = connection;
@@ -92,6 +93,27 @@ final class LiveCatalog implements Catalog {
         } catch (SQLException e) {
             throw new DatabaseException("could not read the catalog: " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public boolean resolvesInCatalogOnly(String expression) {
+        return resolvesInCatalogOnly.computeIfAbsent(expression, e -> {
+            try {
+                connection.setAutoCommit(false);
+                try (Statement s = connection.createStatement()) {
+                    s.execute("SET LOCAL search_path = pg_catalog");
+                    s.execute("EXPLAIN SELECT " + e);
+                    return true;
+                } catch (SQLException unresolved) {
+                    return false;
+                } finally {
+                    connection.rollback();
+                    connection.setAutoCommit(true);
+                }
+            } catch (SQLException e2) {
+                throw new DatabaseException("could not plan an expression: " + e2.getMessage(), e2);
+            }
+        });
     }
 
     private boolean probe(String type, String defaultExpression) {

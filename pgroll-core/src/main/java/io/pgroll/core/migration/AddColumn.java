@@ -11,6 +11,7 @@ import io.pgroll.core.plan.Dropped;
 import io.pgroll.core.plan.PlanContext;
 import io.pgroll.core.plan.TriggerSpec;
 import io.pgroll.core.plan.ValidationContext;
+import io.pgroll.core.plan.VersionColumns;
 import io.pgroll.core.schema.Table;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -71,7 +72,7 @@ public record AddColumn(
         String hidden = Names.newColumn(column.name());
         String tableSql = ctx.qualified(t.physicalName());
         boolean constantDefault = constantDefault(ctx);
-        Map<String, String> oldColumns = columnMap(t);
+        VersionColumns oldColumns = VersionColumns.of(t);
 
         List<String> statements = new ArrayList<>();
         StringBuilder add = new StringBuilder("ALTER TABLE ").append(tableSql).append(" ADD COLUMN ")
@@ -132,12 +133,6 @@ public record AddColumn(
         }
         t.addColumn(new io.pgroll.core.schema.Column(column.name(), hidden, column.type(), column.defaultValue(),
                 column.nullable(), column.unique(), column.comment(), null));
-    }
-
-    static Map<String, String> columnMap(Table t) {
-        Map<String, String> map = new LinkedHashMap<>();
-        t.visibleColumns().forEach(c -> map.put(c.name(), c.physicalName()));
-        return map;
     }
 
     @Override

@@ -9,6 +9,7 @@ import io.pgroll.core.plan.Duplication;
 import io.pgroll.core.plan.Names;
 import io.pgroll.core.plan.PlanContext;
 import io.pgroll.core.plan.ValidationContext;
+import io.pgroll.core.plan.VersionColumns;
 import io.pgroll.core.schema.Constraints;
 import io.pgroll.core.schema.Table;
 import java.util.ArrayList;
@@ -140,13 +141,13 @@ public record AlterColumn(
             }
             return;
         }
-        Map<String, String> oldColumns = AddColumn.columnMap(t);
+        VersionColumns oldColumns = VersionColumns.of(t);
         Duplication.Copies copies = Duplication.start(ctx, t, List.of(column),
                 type == null ? Map.of() : Map.of(column, type), null,
                 Boolean.TRUE.equals(nullable) ? Set.of(column) : Set.of());
         String copy = col.physicalName();
         String tableSql = ctx.qualified(t.physicalName());
-        SyncTriggers.sync(ctx, table, t, column, up, down, oldColumns, AddColumn.columnMap(t));
+        SyncTriggers.sync(ctx, table, t, column, up, down, oldColumns, VersionColumns.of(t));
         Duplication.carryOver(ctx, copies);
 
         List<String> statements = new ArrayList<>();

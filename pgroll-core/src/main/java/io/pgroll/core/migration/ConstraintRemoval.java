@@ -2,6 +2,7 @@ package io.pgroll.core.migration;
 
 import io.pgroll.core.plan.Duplication;
 import io.pgroll.core.plan.PlanContext;
+import io.pgroll.core.plan.VersionColumns;
 import io.pgroll.core.plan.ValidationContext;
 import io.pgroll.core.schema.Constraints;
 import io.pgroll.core.schema.Table;
@@ -34,9 +35,9 @@ final class ConstraintRemoval {
     static void start(PlanContext ctx, String table, String name, Map<String, String> up, Map<String, String> down) {
         Table t = ctx.table(table).orElseThrow();
         List<String> columns = columns(t, name);
-        Map<String, String> oldColumns = AddColumn.columnMap(t);
+        VersionColumns oldColumns = VersionColumns.of(t);
         Duplication.Copies copies = Duplication.start(ctx, t, columns, Map.of(), name, Set.of());
-        Map<String, String> newColumns = AddColumn.columnMap(t);
+        VersionColumns newColumns = VersionColumns.of(t);
         for (String c : columns) {
             SyncTriggers.sync(ctx, table, t, c, up == null ? null : up.get(c), down.get(c), oldColumns, newColumns);
         }

@@ -7,6 +7,7 @@ import io.pgroll.core.plan.ColumnSql;
 import io.pgroll.core.plan.Derived;
 import io.pgroll.core.plan.Duplication;
 import io.pgroll.core.plan.PlanContext;
+import io.pgroll.core.plan.VersionColumns;
 import io.pgroll.core.plan.ValidationContext;
 import io.pgroll.core.schema.Constraints;
 import io.pgroll.core.schema.Table;
@@ -95,15 +96,15 @@ public record CreateConstraint(
     @Override
     public void start(PlanContext ctx) {
         Table t = ctx.table(table).orElseThrow();
-        Map<String, String> oldColumns = AddColumn.columnMap(t);
+        VersionColumns oldColumns = VersionColumns.of(t);
         Duplication.Copies duplicated = Duplication.start(ctx, t, columnList(), Map.of(), null, Set.of());
-        Map<String, String> newColumns = AddColumn.columnMap(t);
+        VersionColumns newColumns = VersionColumns.of(t);
         for (String c : columnList()) {
             SyncTriggers.sync(ctx, table, t, c, up.get(c), down.get(c), oldColumns, newColumns);
         }
         Duplication.carryOver(ctx, duplicated);
         String tableSql = ctx.qualified(t.physicalName());
-        List<String> copies = columnList().stream().map(newColumns::get).toList();
+        List<String> copies = columnList().stream().map(newColumns.physical()::get).toList();
         ctx.derive(kind().equals("unique") || kind().equals("primary_key") ? Derived.Kind.RELATION
                 : Derived.Kind.CONSTRAINT, t.physicalName(), name, "the constraint \"" + name + "\"");
         switch (kind()) {
@@ -129,7 +130,7 @@ public record CreateConstraint(
             case "check" -> {
                 String expression = check;
                 for (String c : columnList()) {
-                    expression = Sql.renameIdentifier(expression, c, newColumns.get(c));
+                    expression = Sql.renameIdentifier(expression, c, newColumns.physical().get(c));
                 }
                 ctx.sql("ALTER TABLE " + tableSql + " ADD CONSTRAINT " + Sql.ident(name) + " CHECK (" + expression + ")"
                         + (noInherit ? " NO INHERIT" : "") + " NOT VALID");

@@ -8,6 +8,7 @@ import io.pgroll.core.plan.Dropped;
 import io.pgroll.core.plan.PlanContext;
 import io.pgroll.core.plan.TriggerSpec;
 import io.pgroll.core.plan.ValidationContext;
+import io.pgroll.core.plan.VersionColumns;
 import io.pgroll.core.schema.Table;
 
 /**
@@ -33,7 +34,7 @@ public record DropColumn(
         dropped.setDeleted(true);
         if (down != null && !down.isBlank()) {
             ctx.trigger(new TriggerSpec(Names.trigger(table, column), t.physicalName(), TriggerSpec.Direction.DOWN,
-                    column, dropped.physicalName(), down, AddColumn.columnMap(t)));
+                    column, dropped.physicalName(), down, VersionColumns.of(t)));
         }
     }
 

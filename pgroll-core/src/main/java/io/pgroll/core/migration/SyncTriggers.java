@@ -4,10 +4,10 @@ import io.pgroll.core.db.Sql;
 import io.pgroll.core.plan.Names;
 import io.pgroll.core.plan.PlanContext;
 import io.pgroll.core.plan.TriggerSpec;
+import io.pgroll.core.plan.VersionColumns;
 import io.pgroll.core.schema.Table;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /** The up/down trigger pair of each copied column, shared by the operations that copy columns. */
 final class SyncTriggers {
@@ -20,12 +20,12 @@ final class SyncTriggers {
      * @param down expression for the original, in the new version's columns; null or blank means the column itself
      */
     static void sync(PlanContext ctx, String table, Table t, String column, String up, String down,
-                     Map<String, String> oldColumns, Map<String, String> newColumns) {
-        String copy = newColumns.get(column);
+                     VersionColumns oldColumns, VersionColumns newColumns) {
+        String copy = newColumns.physical().get(column);
         ctx.triggerPair(new TriggerSpec(Names.trigger(table, column), t.physicalName(), TriggerSpec.Direction.UP, column,
                 copy, orColumn(up, column), oldColumns),
                 new TriggerSpec(Names.trigger(table, copy), t.physicalName(), TriggerSpec.Direction.DOWN, column,
-                        oldColumns.get(column), orColumn(down, column), newColumns));
+                        oldColumns.physical().get(column), orColumn(down, column), newColumns));
     }
 
     private static String orColumn(String expression, String column) {

@@ -25,6 +25,14 @@ public interface Catalog {
         return java.util.Optional.empty();
     }
 
+    /**
+     * Whether a SQL expression resolves on a search_path holding only pg_catalog: then it means the same for every
+     * client, whatever its path. False when unsure.
+     */
+    default boolean resolvesInCatalogOnly(String expression) {
+        return false;
+    }
+
     /** For planning without a database (printing a plan, replaying a rollback): assume the cheap path. */
     Catalog OFFLINE = (type, expression) -> true;
 }

@@ -158,17 +158,22 @@ public final class PlanContext {
         for (int i = 0; i < triggers.size(); i++) {
             TriggerSpec earlier = triggers.get(i);
             if (earlier.name().equals(trigger.name()) && earlier.physicalTable().equals(trigger.physicalTable())) {
-                TriggerSpec chained = earlier.chain(trigger);
+                TriggerSpec chained = withPath(earlier.chain(trigger));
                 triggers.set(i, chained);
                 return chained;
             }
         }
+        trigger = withPath(trigger);
         triggers.add(trigger);
         String purpose = (trigger.direction() == TriggerSpec.Direction.UP ? "up" : "down") + " trigger for column \""
                 + trigger.column() + "\" of table \"" + trigger.physicalTable() + "\"";
         derive(Derived.Kind.TRIGGER, trigger.physicalTable(), trigger.name(), "the " + purpose);
         derive(Derived.Kind.FUNCTION, null, trigger.name(), "the function of the " + purpose);
         return trigger;
+    }
+
+    private TriggerSpec withPath(TriggerSpec trigger) {
+        return trigger.withAnyPath(catalog.resolvesInCatalogOnly(Triggers.probe(trigger)));
     }
 
     /**

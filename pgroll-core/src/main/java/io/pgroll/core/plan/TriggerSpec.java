@@ -1,7 +1,6 @@
 package io.pgroll.core.plan;
 
 import io.pgroll.core.db.Sql;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -12,14 +11,28 @@ import java.util.Map;
  * @param direction       UP fires for writers not on the new version, DOWN for writers on it
  * @param column          virtual name of the column being converted (what chained expressions refer to)
  * @param targetColumn    physical column the trigger assigns
- * @param expression      the user's up/down SQL, in terms of {@code variables}
- * @param variables       virtual column name to physical column, as the expression's author sees the table
+ * @param expression      the user's up/down SQL, in terms of {@code columns}
+ * @param columns         the table as the expression's author sees it
+ * @param anyPath         whether the expression means the same whatever the writer's search_path (it names only
+ *                        columns and what pg_catalog has); otherwise its function runs with the target schema's path
  */
 public record TriggerSpec(String name, String physicalTable, Direction direction, String column, String targetColumn,
-                          String expression, Map<String, String> variables) {
+                          String expression, VersionColumns columns, boolean anyPath) {
 
-    public TriggerSpec {
-        variables = new LinkedHashMap<>(variables);
+    public TriggerSpec(String name, String physicalTable, Direction direction, String column, String targetColumn,
+                       String expression, VersionColumns columns) {
+        this(name, physicalTable, direction, column, targetColumn, expression, columns, false);
+    }
+
+    /** Virtual column name to the physical column, as the expression's author sees the table. */
+    public Map<String, String> variables() {
+        return columns.physical();
+    }
+
+    /** The same trigger, knowing whether its expression resolves the same on any search_path. */
+    public TriggerSpec withAnyPath(boolean resolvesAnywhere) {
+        return new TriggerSpec(name, physicalTable, direction, column, targetColumn, expression, columns,
+                resolvesAnywhere);
     }
 
     /**
@@ -30,10 +43,10 @@ public record TriggerSpec(String name, String physicalTable, Direction direction
     public TriggerSpec chain(TriggerSpec later) {
         if (direction == Direction.UP) {
             String composed = Sql.replaceIdentifier(later.expression, column, Sql.parenthesize(expression));
-            return new TriggerSpec(name, physicalTable, direction, column, targetColumn, composed, variables);
+            return new TriggerSpec(name, physicalTable, direction, column, targetColumn, composed, columns);
         }
         String composed = Sql.replaceIdentifier(expression, column, Sql.parenthesize(later.expression));
-        return new TriggerSpec(name, physicalTable, direction, column, targetColumn, composed, later.variables);
+        return new TriggerSpec(name, physicalTable, direction, column, targetColumn, composed, later.columns);
     }
 
     public enum Direction { UP, DOWN }

@@ -2,6 +2,7 @@ package io.pgroll.core.plan;
 
 import io.pgroll.core.db.Sql;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -72,12 +73,29 @@ public final class Triggers {
     private static List<String> trigger(TriggerSpec t, String targetSchema, String versionSchema) {
         String function = "BEGIN\n  " + assignment(t) + "\n  RETURN NEW;\nEND;";
         String direction = t.direction() == TriggerSpec.Direction.DOWN ? "down" : "up";
-        return List.of("CREATE OR REPLACE FUNCTION " + Sql.qualified(targetSchema, t.name()) + "() RETURNS trigger "
-                        + "LANGUAGE plpgsql STABLE AS " + Sql.dollarQuote(function),
+        // Names in the expression resolve in the target schema whatever the writer's search_path (an old client's
+        // path holds only views). A SET clause costs every row a save and restore of the setting, so an expression
+        // that names nothing outside pg_catalog goes without.
+        String path = t.anyPath() ? "" : " SET search_path = " + Sql.ident(targetSchema);
+        return List.of(runs(t, targetSchema),
+                "CREATE OR REPLACE FUNCTION " + Sql.qualified(targetSchema, t.name()) + "() RETURNS trigger "
+                        + "LANGUAGE plpgsql STABLE" + path + " AS " + Sql.dollarQuote(function),
                 "CREATE OR REPLACE TRIGGER " + Sql.ident(t.name()) + " BEFORE UPDATE OR INSERT ON "
                         + Sql.qualified(targetSchema, t.physicalTable()) + " FOR EACH ROW WHEN ("
                         + Sql.qualified(targetSchema, DIRECTION_FUNCTION) + "(" + Sql.literal(versionSchema) + ") = "
                         + Sql.literal(direction) + ") EXECUTE FUNCTION " + Sql.qualified(targetSchema, t.name()) + "()");
+    }
+
+    /**
+     * A check that the trigger's expression runs (its names resolve and its types fit), so that a start fails rather
+     * than every write of the other version afterwards. Planning the query is enough; no row is read.
+     */
+    private static String runs(TriggerSpec t, String targetSchema) {
+        String what = (t.direction() == TriggerSpec.Direction.DOWN ? "down" : "up") + " expression for column \""
+                + t.column() + "\" of table \"" + t.physicalTable() + "\"";
+        return "DO " + Sql.dollarQuote("BEGIN\n  PERFORM " + bind(t.expression(), t.variables(), "r.") + " FROM "
+                + Sql.qualified(targetSchema, t.physicalTable()) + " AS r LIMIT 0;\nEXCEPTION WHEN OTHERS THEN\n"
+                + "  RAISE EXCEPTION '% cannot run: %', " + Sql.literal(what) + ", SQLERRM USING ERRCODE = SQLSTATE;\nEND;");
     }
 
     private static String assignment(TriggerSpec t) {
@@ -90,13 +108,30 @@ public final class Triggers {
      * backfill's UPDATE).
      */
     public static String bind(String expression, Map<String, String> columns, String rowPrefix) {
+        Map<String, String> values = new LinkedHashMap<>();
+        columns.forEach((virtual, physical) -> values.put(virtual, rowPrefix + Sql.ident(physical)));
+        return substitute(expression, values);
+    }
+
+    /**
+     * The expression with each column typed but valueless, to find out whether it resolves on a search_path that holds
+     * nothing but pg_catalog (see {@link Catalog#resolvesInCatalogOnly}).
+     */
+    public static String probe(TriggerSpec t) {
+        Map<String, String> values = new LinkedHashMap<>();
+        t.columns().types().forEach((virtual, type) -> values.put(virtual, "CAST(NULL AS " + type + ")"));
+        return substitute(t.expression(), values);
+    }
+
+    /** The expression, parenthesised, with each column name replaced by the SQL given for it. */
+    private static String substitute(String expression, Map<String, String> values) {
         String bound = expression;
-        // Bind to placeholders first so that one column's physical name is never mistaken for another's virtual name.
+        // Bind to placeholders first so that one column's replacement is never mistaken for another's name.
         List<String> placeholders = new ArrayList<>();
         int i = 0;
-        for (Map.Entry<String, String> c : columns.entrySet()) {
+        for (String column : values.keySet()) {
             String placeholder = "__pgroll_column_" + i++ + "__";
-            String next = Sql.replaceIdentifier(bound, c.getKey(), placeholder);
+            String next = Sql.replaceIdentifier(bound, column, placeholder);
             if (!next.equals(bound)) {
                 placeholders.add(placeholder);
                 bound = next;
@@ -105,10 +140,10 @@ public final class Triggers {
             }
         }
         i = 0;
-        for (Map.Entry<String, String> c : columns.entrySet()) {
+        for (String value : values.values()) {
             String placeholder = placeholders.get(i++);
             if (placeholder != null) {
-                bound = bound.replace(placeholder, rowPrefix + Sql.ident(c.getValue()));
+                bound = bound.replace(placeholder, value);
             }
         }
         return Sql.parenthesize(bound);

@@ -3,7 +3,9 @@ package io.pgroll.core.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pgroll.core.PgRollException;
 import io.pgroll.core.Status;
 import io.pgroll.core.migration.MigrationFileException;
 import io.pgroll.core.testing.Harness;
@@ -73,5 +75,40 @@ class VersionClientsTest extends HarnessTest {
         assertEquals(Status.COMPLETE, h.roll.status().status());
         h.startAndComplete("02_Upper-case.and.dots", """
                 {"operations":[{"sql":{"up":"SELECT 1"}}]}""");
+    }
+
+    @Test
+    void upAndDownResolveNamesInTheTargetSchemaWhateverTheClientsPath() {
+        h.execRaw("CREATE FUNCTION shout(t text) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT upper(t) || '!' $$",
+                "CREATE FUNCTION whisper(t text) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT lower(t) $$");
+        String v1 = h.version("01_create");
+        h.exec(v1, "INSERT INTO users (name) VALUES ('ann')");
+        // a down that cannot run fails the start instead of every new-version write afterwards
+        PgRollException e = assertThrows(PgRollException.class, () -> h.start("02_shout", """
+                {"operations":[{"alter_column":{"table":"users","column":"name","type":"varchar(100)",
+                  "up":"shout(name)","down":"no_such_function(name)"}}]}"""));
+        assertTrue(e.getMessage().contains("down expression for column \"name\" of table \"users\" cannot run: "
+                + "function no_such_function(character varying) does not exist"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("; changes rolled back"), e.getMessage());
+
+        h.start("02_shout", """
+                {"operations":[{"alter_column":{"table":"users","column":"name","type":"varchar(100)",
+                  "up":"shout(name)","down":"whisper(name)"}},
+                  {"alter_column":{"table":"users","column":"id","type":"bigint","up":"id + 0","down":"id"}}]}""");
+        String v2 = h.version("02_shout");
+        assertEquals("ANN!", h.scalar(v2, "SELECT name FROM users"));
+        // clients whose search_path holds only their version schema of views
+        h.exec(v1, "INSERT INTO users (name) VALUES ('bob')");
+        assertEquals("BOB!", h.scalar(v2, "SELECT name FROM users WHERE id = 2"));
+        h.exec(v2, "UPDATE users SET name = 'CAROL' WHERE id = 2");
+        assertEquals("carol", h.scalar(v1, "SELECT name FROM users WHERE id = 2"));
+        // only the functions whose expression names something outside pg_catalog carry a search_path
+        assertEquals(List.of(List.of("_pgroll_trigger_users__pgroll_new_id", "-"),
+                        List.of("_pgroll_trigger_users__pgroll_new_name", "search_path=" + h.schema),
+                        List.of("_pgroll_trigger_users_id", "-"),
+                        List.of("_pgroll_trigger_users_name", "search_path=" + h.schema)),
+                h.query("public", "SELECT proname, COALESCE(array_to_string(proconfig, ','), '-') FROM pg_proc "
+                        + "WHERE proname LIKE '\\_pgroll\\_trigger%' ORDER BY 1"));
+        h.roll.complete();
     }
 }
