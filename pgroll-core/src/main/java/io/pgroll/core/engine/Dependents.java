@@ -29,9 +29,11 @@ final class Dependents {
 
     /** How the user knows the object: a view rather than its rewrite rule. */
     private static final String DESCRIPTION = """
-            CASE WHEN d.classid = 'pg_rewrite'::regclass
-                   THEN (SELECT format('view %s', ev_class::regclass) FROM pg_rewrite WHERE oid = d.objid)
-                 ELSE pg_describe_object(d.classid, d.objid, d.objsubid) END""";
+            COALESCE((SELECT format('%s %s', CASE c.relkind WHEN 'm' THEN 'materialized view' ELSE 'view' END,
+                                    c.oid::regclass)
+                      FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class
+                      WHERE d.classid = 'pg_rewrite'::regclass AND r.oid = d.objid AND r.rulename = '_RETURN'),
+                     pg_describe_object(d.classid, d.objid, d.objsubid))""";
 
     /** The schema of an object's relation, or of the object itself (functions). */
     private static final String NAMESPACE = """
