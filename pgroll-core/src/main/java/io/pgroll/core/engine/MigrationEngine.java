@@ -1,10 +1,10 @@
 package io.pgroll.core.engine;
 
+import io.pgroll.core.DatabaseException;
+import io.pgroll.core.MigrationStateException;
 import io.pgroll.core.PgRoll.MigrateResult;
 import io.pgroll.core.PgRoll.StartResult;
 import io.pgroll.core.PgRollConfig;
-import io.pgroll.core.DatabaseException;
-import io.pgroll.core.MigrationStateException;
 import io.pgroll.core.PgRollException;
 import io.pgroll.core.StartOptions;
 import io.pgroll.core.Status;
@@ -18,18 +18,15 @@ import io.pgroll.core.migration.RawSql;
 import io.pgroll.core.plan.Catalog;
 import io.pgroll.core.plan.Derived;
 import io.pgroll.core.plan.Grants;
-import io.pgroll.core.plan.Names;
 import io.pgroll.core.plan.PlanContext;
 import io.pgroll.core.plan.StartSchedule;
 import io.pgroll.core.plan.Step;
 import io.pgroll.core.plan.TriggerSpec;
 import io.pgroll.core.plan.Triggers;
-import io.pgroll.core.plan.ValidationContext;
 import io.pgroll.core.plan.Views;
 import io.pgroll.core.schema.Schema;
 import io.pgroll.core.state.MigrationRecord;
 import io.pgroll.core.state.StateStore;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -57,6 +54,7 @@ public final class MigrationEngine {
     private final StateStore state;
     private final Catalog catalog;
     private final int serverMajor;
+    private final MigrationValidator validator;
 
     public MigrationEngine(PgRollConfig config, StatementRunner runner, StateStore state, int serverMajor) {
         this.config = config;
@@ -64,6 +62,7 @@ public final class MigrationEngine {
         this.state = state;
         this.catalog = new LiveCatalog(runner.connection());
         this.serverMajor = serverMajor;
+        this.validator = new MigrationValidator(config, catalog);
     }
 
     private String schema() {
@@ -78,82 +77,7 @@ public final class MigrationEngine {
 
     /** Validates against the live schema; the error names file, operation and field. */
     public void validate(Migration m) {
-        validate(m, Schema.fromJson(schema(), state.readSchema(schema())));
-    }
-
-    private void validate(Migration m, Schema schema) {
-        String file = m.name();
-        List<Operation> ops = m.operations();
-        for (int i = 0; i < ops.size(); i++) {
-            if (ops.get(i) instanceof RawSql sql && sql.isolated() && ops.size() > 1) {
-                throw new MigrationFileException(file, "operations[" + i + "].sql",
-                        "operation \"sql\" cannot be executed with other operations");
-            }
-        }
-        String vs = versionSchema(m);
-        if (config.useVersionSchema()) {
-            requireUsableVersionSchema(m, vs);
-        }
-        PlanContext dryRun = new PlanContext(schema, schema(), vs, catalog);
-        Map<String, Derived> created = new HashMap<>();
-        for (int i = 0; i < ops.size(); i++) {
-            Operation op = ops.get(i);
-            op.validate(new ValidationContext(schema, catalog, file, i, op.key()));
-            op.start(dryRun);
-            dryRun.drainSteps();
-            requireFree(file, i, op, dryRun.drainDerived(), created);
-        }
-    }
-
-    /**
-     * The version schema's name must be one PostgreSQL keeps whole, that clients can put in {@code search_path} as it
-     * is (a comma would split it in two; quotes, backslashes and white space are mangled on the way through a
-     * connection URL's {@code options}), and one that no existing schema has: pgroll drops its version schemas with
-     * everything in them.
-     */
-    private void requireUsableVersionSchema(Migration m, String vs) {
-        String field = m.versionSchema() == null ? null : "version_schema";
-        int bytes = vs.getBytes(StandardCharsets.UTF_8).length;
-        if (bytes > Names.MAX_IDENTIFIER_BYTES) {
-            throw new MigrationFileException(m.name(), field, "version schema name \"" + vs + "\" is " + bytes
-                    + " bytes long; PostgreSQL allows " + Names.MAX_IDENTIFIER_BYTES
-                    + " (name the migration or its version_schema shorter)");
-        }
-        vs.codePoints().filter(c -> c == ',' || c == '"' || c == '\\' || Character.isWhitespace(c)
-                || Character.isISOControl(c)).findFirst().ifPresent(c -> {
-            throw new MigrationFileException(m.name(), field, "version schema name \"" + vs + "\" contains "
-                    + (Character.isWhitespace(c) || Character.isISOControl(c) ? "white space or a control character"
-                    : "'" + Character.toString(c) + "'") + ", which clients cannot put in search_path as it is "
-                    + "(use letters, digits, '_', '-' or '.')");
-        });
-        Derived schemaObject = new Derived(Derived.Kind.SCHEMA, null, vs, "the version schema");
-        catalog.existing(schema(), schemaObject).ifPresent(existing -> {
-            throw new MigrationFileException(m.name(), field, "cannot create the version schema \"" + vs + "\": "
-                    + existing + " already exists; pgroll never takes over an object it did not create (rename or drop "
-                    + "it, or set version_schema)");
-        });
-    }
-
-    /**
-     * Refuses objects an operation would create under names already taken, by an object that is not pgroll's or by
-     * another object of the same migration ({@code created} collects the migration's objects so far).
-     */
-    private void requireFree(String file, int index, Operation op, List<Derived> objects, Map<String, Derived> created) {
-        String where = "operations[" + index + "]." + op.key();
-        for (Derived object : objects) {
-            Derived earlier = created.putIfAbsent(object.key(), object);
-            if (earlier != null && !earlier.purpose().equals(object.purpose())) {
-                throw new MigrationFileException(file, where, "cannot create " + object.purpose() + " as \""
-                        + object.name() + "\": the migration also creates " + earlier.purpose() + " under that name");
-            }
-            if (earlier == null) {
-                catalog.existing(schema(), object).ifPresent(existing -> {
-                    throw new MigrationFileException(file, where, "cannot create " + object.purpose() + " as \""
-                            + object.name() + "\": " + existing + " already exists; pgroll never takes over an object "
-                            + "it did not create (rename or drop it)");
-                });
-            }
-        }
+        validator.validate(m, Schema.fromJson(schema(), state.readSchema(schema())));
     }
 
     // ---- status ------------------------------------------------------------------------------------------------
@@ -270,7 +194,7 @@ public final class MigrationEngine {
         Schema base = Schema.fromJson(schema(), baseJson);
         requireHistoryOrEmpty(base);
         if (!options.skipValidation()) {
-            validate(m, base.copy());
+            validator.validate(m, base.copy());
         }
         state.insertStarted(schema(), m.name(), MigrationWriter.toJson(m), baseJson);
         journal(m.name()).begin(Journal.Phase.STARTING);
@@ -310,7 +234,7 @@ public final class MigrationEngine {
                 List<Derived> derived = ctx.drainDerived();
                 if (resumeFrom == null) {
                     // also with --skip-validation: the names are pgroll's, and taking over an object is never wanted
-                    requireFree(m.name(), i, op, derived, created);
+                    validator.requireFree(m.name(), i, op, derived, created);
                 }
             }
             schedule = StartSchedule.of(planned);
@@ -364,7 +288,7 @@ public final class MigrationEngine {
             throw e;
         } catch (RuntimeException e) {
             try {
-                validate(m, Schema.fromJson(schema(), baseJson));
+                validator.validate(m, Schema.fromJson(schema(), baseJson));
             } catch (MigrationFileException invalid) {
                 throw invalid;
             } catch (RuntimeException ignored) {

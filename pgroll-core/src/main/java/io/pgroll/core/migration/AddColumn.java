@@ -14,10 +14,8 @@ import io.pgroll.core.plan.ValidationContext;
 import io.pgroll.core.plan.VersionColumns;
 import io.pgroll.core.schema.Table;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 
 /**
