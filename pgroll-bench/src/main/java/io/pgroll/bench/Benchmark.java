@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * Measures, side by side in one run on one embedded PostgreSQL server: backfill throughput against a bulk UPDATE,
@@ -68,7 +69,7 @@ public final class Benchmark {
                 .setServerConfig("max_connections", "100")
                 .start()) {
             Benchmark b = new Benchmark(server);
-            b.header(sizes, rows);
+            b.header(args, sizes, rows);
             if (backfill) {
                 b.backfill(sizes);
             }
@@ -166,7 +167,7 @@ public final class Benchmark {
         return scalar(server.getJdbcUrl("postgres", "postgres"), "SHOW server_version");
     }
 
-    private void header(List<Long> sizes, long rows) throws SQLException {
+    private void header(String[] args, List<Long> sizes, long rows) throws SQLException {
         println("# pgroll for Java: benchmark results");
         println("");
         println("- date: " + LocalDate.now());
@@ -175,7 +176,8 @@ public final class Benchmark {
         println("- machine: " + Runtime.getRuntime().availableProcessors() + " cores, "
                 + (Runtime.getRuntime().maxMemory() / (1 << 20)) + " MiB JVM heap, " + System.getProperty("os.name")
                 + " " + System.getProperty("os.arch") + ", Java " + System.getProperty("java.version"));
-        println("- command: `bench/run` (backfill sizes " + sizes + ", write/impact table " + rows + " rows)");
+        println("- command: `" + String.join(" ", Stream.concat(Stream.of("bench/run"), Arrays.stream(args)).toList())
+                + "` (backfill sizes " + sizes + ", write/impact table " + rows + " rows)");
         println("");
     }
 
@@ -242,15 +244,18 @@ public final class Benchmark {
     // ---- 2. write throughput with sync triggers --------------------------------------------------------------
 
     /**
-     * Three identical tables in one database: {@code plain} (no migration), {@code noop} (no migration, a PL/pgSQL
-     * BEFORE UPDATE trigger that only returns NEW) and {@code users} (an alter_column started on it). Their
+     * Identical tables in one database: {@code plain} (no migration), {@code noop} (no migration, a PL/pgSQL
+     * BEFORE UPDATE trigger that only returns NEW), {@code users} (an alter_column started on it), and a pair whose
+     * {@code up} calls the same user function, schema-qualified in {@code qualified} and not in {@code unqualified}:
+     * only the latter's trigger function runs with {@code SET search_path}, so that pair measures what resolving
+     * {@code up} in the target schema costs a writer. Their
      * measurements are interleaved, in an order that rotates from round to round, and each round's ratios pair
      * measurements taken seconds apart: a bulk UPDATE through a row trigger varies by several percent from one minute to
      * the next on a shared 2-core machine, more than the difference measured.
      */
     private void writes(long n) throws Exception {
         int rounds = 5;
-        List<String> tables = List.of("plain", "noop", "users");
+        List<String> tables = List.of("plain", "noop", "users", "qualified", "unqualified");
         println("## Writes through the old version: migration active (sync triggers on) vs no migration");
         println("");
         println("Migration: alter_column `name` NOT NULL, up `CASE WHEN name IS NULL THEN 'placeholder' ELSE name END` "
@@ -272,10 +277,16 @@ public final class Benchmark {
                     sql(url, "ALTER TABLE " + table + " SET (autovacuum_enabled = false)");
                 }
                 sql(url, "CREATE FUNCTION bench_noop() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END'",
-                        "CREATE TRIGGER bench_noop BEFORE UPDATE ON noop FOR EACH ROW EXECUTE FUNCTION bench_noop()");
+                        "CREATE TRIGGER bench_noop BEFORE UPDATE ON noop FOR EACH ROW EXECUTE FUNCTION bench_noop()",
+                        "CREATE FUNCTION bench_fill(name text) RETURNS text LANGUAGE sql IMMUTABLE "
+                                + "AS $$SELECT CASE WHEN name IS NULL THEN 'placeholder' ELSE name END$$");
                 start(roll, "02_not_null", """
                         {"operations":[{"alter_column":{"table":"users","column":"name","nullable":false,
-                          "up":"CASE WHEN name IS NULL THEN 'placeholder' ELSE name END","down":"name"}}]}""");
+                          "up":"CASE WHEN name IS NULL THEN 'placeholder' ELSE name END","down":"name"}},
+                          {"alter_column":{"table":"qualified","column":"name","nullable":false,
+                          "up":"public.bench_fill(name)","down":"name"}},
+                          {"alter_column":{"table":"unqualified","column":"name","nullable":false,
+                          "up":"bench_fill(name)","down":"name"}}]}""");
                 // the version of the last table's migration, the latest before 02, has views of all three
                 String oldVersion = url + "&options=-c%20search_path%3Dpublic_01_" + tables.get(tables.size() - 1);
                 List<String> order = new ArrayList<>(tables);
@@ -295,6 +306,21 @@ public final class Benchmark {
         println(writesRow("bulk `UPDATE ... SET name = 'person'` (rows/s)", bulk));
         println(writesRow("point updates by id, 4 connections x 10 s (tx/s)", point));
         println("");
+        println("Cost of resolving `up` in the target schema: the same alter_column with `up` calling a user SQL "
+                + "function, `public.bench_fill(name)` (trigger function without a search_path setting) against "
+                + "`bench_fill(name)` (the trigger function runs with `SET search_path = public`), measured in the "
+                + "same rounds.");
+        println("");
+        println("| workload | qualified | unqualified, SET search_path | ratio (range) |");
+        println("|---|---:|---:|---|");
+        println(pathRow("bulk `UPDATE ... SET name = 'person'` (rows/s)", bulk));
+        println(pathRow("point updates by id, 4 connections x 10 s (tx/s)", point));
+        println("");
+    }
+
+    private static String pathRow(String workload, Map<String, List<Double>> rates) {
+        return String.format(Locale.ROOT, "| %s | %,.0f | %s |", workload, median(rates.get("qualified")),
+                against(rates.get("qualified"), rates.get("unqualified")));
     }
 
     private static String writesRow(String workload, Map<String, List<Double>> rates) {
