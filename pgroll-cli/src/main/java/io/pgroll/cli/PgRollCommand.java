@@ -29,6 +29,8 @@ import picocli.CommandLine.ScopeType;
                 StatusCommand.class,
                 MigrateCommand.class,
                 ValidateCommand.class,
+                PullCommand.class,
+                AnalyzeCommand.class,
                 LatestCommand.class,
                 EmbeddedCommand.class,
         })

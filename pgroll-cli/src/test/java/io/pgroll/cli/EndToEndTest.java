@@ -159,6 +159,29 @@ class EndToEndTest {
     }
 
     @Test
+    void pullWritesTheHistoryThatMigrateThenFindsUpToDate() throws Exception {
+        ok("init");
+        String core = libraryCore();
+        ok("migrate", "--complete", core);
+        Path pulled = dir.resolve("pulled");
+
+        assertEquals("", ok("pull", pulled.toString()).out());
+
+        try (var files = Files.list(Path.of(core))) {
+            assertEquals(files.map(f -> f.getFileName().toString().replaceFirst("\\.(json|ya?ml)$", ".yaml")).sorted()
+                    .toList(), Files.list(pulled).map(f -> f.getFileName().toString()).sorted().toList());
+        }
+        assertEquals("Database is up to date; no migrations to apply\n", ok("migrate", pulled.toString()).out());
+        ok("pull", "--json", pulled.toString());
+        try (var files = Files.list(pulled)) {
+            assertTrue(files.allMatch(f -> f.toString().endsWith(".yaml")), "nothing more to pull");
+        }
+        assertTrue(ok("analyze").out().contains("\"books\": {"));
+        assertEquals("Error: pgroll is not initialized, run 'pgroll init' to initialize",
+                new Cli(dir).env("PGROLL_PG_URL", TestPostgres.newDatabase()).run("pull", "x").errLines().get(0));
+    }
+
+    @Test
     void startRollbackAndBothVersionsDuringAMigration() throws Exception {
         ok("init");
         assertEquals("Migration successful!\n", ok("start", "--complete", example("01").toString()).out());

@@ -6,16 +6,24 @@ import io.pgroll.core.db.Sql;
 import io.pgroll.core.db.StatementRunner;
 import io.pgroll.core.engine.MigrationEngine;
 import io.pgroll.core.migration.Migration;
+import io.pgroll.core.migration.MigrationFileException;
+import io.pgroll.core.migration.MigrationReader;
+import io.pgroll.core.migration.MigrationWriter;
 import io.pgroll.core.state.MigrationRecord;
 import io.pgroll.core.state.StateStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 
 /**
  * The public entry point: runs pgroll migrations against one target schema of one database.
@@ -98,6 +106,38 @@ public final class PgRoll implements AutoCloseable {
     /** The name of the latest migration in the history (of any type), if any. */
     public Optional<String> latestMigrationName() {
         return initializedState().latestMigration(config.schema()).map(MigrationRecord::name);
+    }
+
+    /**
+     * Writes each migration recorded since the newest baseline (inferred ones included) that {@code dir} has no file
+     * for, by name, as {@code <name>.yaml} ({@code .json} when {@code json}), creating the directory when needed;
+     * returns the files written, oldest migration first. Files that exist are left as they are.
+     */
+    public List<Path> pull(Path dir, boolean json) {
+        List<Migration> missing = new ArrayList<>();
+        Set<String> present = MigrationReader.namesIn(dir);
+        for (MigrationRecord r : initializedState().historySinceBaseline(config.schema()).migrations()) {
+            if (!present.contains(r.name())) {
+                Migration m = MigrationWriter.fromJson(r.name(), r.migrationJson());
+                MigrationWriter.fileName(m, json); // every name is checked before anything is written
+                missing.add(m);
+            }
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new MigrationFileException(dir.toString(), null, "cannot create directory: " + e.getMessage(), e);
+        }
+        List<Path> written = new ArrayList<>();
+        for (Migration m : missing) {
+            written.add(MigrationWriter.writeNewFile(dir, m, json));
+        }
+        return written;
+    }
+
+    /** The target schema as pgroll sees it: {@code read_schema}'s JSON, 2-space indented. */
+    public String analyze() {
+        return MigrationWriter.prettyJson(initializedState().readSchema(config.schema()));
     }
 
     @Override

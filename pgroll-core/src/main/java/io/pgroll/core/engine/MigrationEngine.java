@@ -558,17 +558,9 @@ public final class MigrationEngine {
         if (active.isPresent()) {
             return new MigrateResult(active.get().name(), List.of(), false);
         }
-        List<MigrationRecord> history = state.history(schema());
-        String baseline = null;
-        int since = 0;
-        for (int i = 0; i < history.size(); i++) {
-            if (MigrationRecord.TYPE_BASELINE.equals(history.get(i).migrationType())) {
-                baseline = history.get(i).name();
-                since = i + 1;
-            }
-        }
-        List<MigrationRecord> applied = history.subList(since, history.size());
-        String lastBaseline = baseline;
+        StateStore.SinceBaseline history = state.historySinceBaseline(schema());
+        List<MigrationRecord> applied = history.migrations();
+        String lastBaseline = history.baseline();
         List<Migration> candidates = lastBaseline == null ? local
                 : local.stream().filter(mig -> mig.name().compareTo(lastBaseline) > 0).toList();
         for (int i = 0; i < applied.size(); i++) {

@@ -25,8 +25,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.error.Mark;
@@ -127,7 +129,7 @@ public final class MigrationReader {
     public static Migration parse(String fileName, String content) {
         String base = baseName(fileName);
         Format format = formatOf(base);
-        String name = base.substring(0, base.lastIndexOf('.'));
+        String name = migrationName(base);
         if (name.isEmpty()) {
             throw new MigrationFileException(base, null, "the migration name (file name without extension) is empty");
         }
@@ -178,6 +180,33 @@ public final class MigrationReader {
             migrations.add(read(file));
         }
         return List.copyOf(migrations);
+    }
+
+    /**
+     * The names of the migrations that have a file directly inside {@code dir} (file name minus its extension), without
+     * reading the files; empty when the directory does not exist.
+     */
+    public static Set<String> namesIn(Path dir) {
+        Set<String> names = new HashSet<>();
+        if (!Files.isDirectory(dir)) {
+            return names;
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path entry : entries) {
+                String file = baseName(entry);
+                if (isMigrationFileName(file)) {
+                    names.add(migrationName(file));
+                }
+            }
+        } catch (IOException | SecurityException e) {
+            throw new MigrationFileException(dir.toString(), null, "cannot read directory: " + describe(e), e);
+        }
+        return names;
+    }
+
+    /** A migration's name: its file's name without the last extension. */
+    private static String migrationName(String fileName) {
+        return fileName.substring(0, fileName.lastIndexOf('.'));
     }
 
     /** Whether a file name has one of the migration file extensions. */

@@ -13,7 +13,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -61,6 +66,42 @@ public final class MigrationWriter {
             return YAML.writeValueAsString(sorted(toTree(migration)));
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A JSON document (e.g. {@code read_schema}'s) with the same 2-space indentation as {@link #toJson}. */
+    public static String prettyJson(String json) {
+        try {
+            return JSON.writeValueAsString(new ObjectMapper().readTree(json)) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The file a migration is written to, {@code <name>.json} or {@code <name>.yaml}; a name that is not a plain file
+     * name (empty, a path separator, {@code ..}) is refused.
+     */
+    public static String fileName(Migration migration, boolean json) {
+        String name = migration.name();
+        if (name.isEmpty() || name.equals(".") || name.equals("..") || name.contains("/") || name.contains("\\")
+                || name.indexOf('\0') >= 0) {
+            throw new MigrationFileException(name, null, "migration name \"" + name + "\" cannot be used as a file name");
+        }
+        return name + (json ? ".json" : ".yaml");
+    }
+
+    /** Writes the migration to {@link #fileName} in {@code dir} and returns the file; an existing file is kept. */
+    public static Path writeNewFile(Path dir, Migration migration, boolean json) {
+        Path file = dir.resolve(fileName(migration, json));
+        try {
+            Files.writeString(file, json ? toJson(migration) : toYaml(migration), StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE);
+            return file;
+        } catch (FileAlreadyExistsException e) {
+            throw new MigrationFileException(file.toString(), null, "file exists; it is not overwritten", e);
+        } catch (IOException e) {
+            throw new MigrationFileException(file.toString(), null, "cannot write: " + e.getMessage(), e);
         }
     }
 

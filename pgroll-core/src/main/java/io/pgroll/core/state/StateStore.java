@@ -250,6 +250,24 @@ public final class StateStore {
         return query(sql, StateStore::record, schema, schema, schema);
     }
 
+    /**
+     * The migrations recorded after the newest baseline (all of them when there is none), oldest first, with the name
+     * of that baseline: what {@code migrate} compares with the local files and {@code pull} writes out.
+     */
+    public SinceBaseline historySinceBaseline(String schema) {
+        List<MigrationRecord> history = history(schema);
+        for (int i = history.size() - 1; i >= 0; i--) {
+            if (MigrationRecord.TYPE_BASELINE.equals(history.get(i).migrationType())) {
+                return new SinceBaseline(history.get(i).name(), List.copyOf(history.subList(i + 1, history.size())));
+            }
+        }
+        return new SinceBaseline(null, history);
+    }
+
+    /** @param baseline the newest baseline's name, or null when the schema has none */
+    public record SinceBaseline(String baseline, List<MigrationRecord> migrations) {
+    }
+
     /** Whether the target schema has any migration recorded. */
     public boolean hasHistory(String schema) {
         return queryBoolean("SELECT EXISTS (SELECT 1 FROM " + s + ".migrations WHERE schema = ?)", schema);
