@@ -177,6 +177,15 @@ class EndToEndTest {
             assertTrue(files.allMatch(f -> f.toString().endsWith(".yaml")), "nothing more to pull");
         }
         assertTrue(ok("analyze").out().contains("\"books\": {"));
+
+        // an applied file edited afterwards stops migrate before it applies anything
+        Path applied = pulled.resolve("03_rename_author_name.yaml");
+        Files.writeString(applied, Files.readString(applied).replace("to: full_name", "to: display_name"));
+        Files.writeString(pulled.resolve("99_later.json"), "{\"operations\":[{\"drop_table\":{\"name\":\"loans\"}}]}");
+        assertEquals("Error: migration \"03_rename_author_name\" was changed after it was applied: operations[0] "
+                + "(rename_column) differs from what was applied; restore the applied version of the file (pgroll pull "
+                + "writes it) and put the change in a new migration", fails("migrate", pulled.toString()).errLines().get(0));
+        assertEquals(status("07_rename_authors_to_writers", "Complete"), ok("status").out());
         assertEquals("Error: pgroll is not initialized, run 'pgroll init' to initialize",
                 new Cli(dir).env("PGROLL_PG_URL", TestPostgres.newDatabase()).run("pull", "x").errLines().get(0));
     }

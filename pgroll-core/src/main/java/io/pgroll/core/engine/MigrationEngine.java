@@ -558,20 +558,7 @@ public final class MigrationEngine {
         if (active.isPresent()) {
             return new MigrateResult(active.get().name(), List.of(), false);
         }
-        StateStore.SinceBaseline history = state.historySinceBaseline(schema());
-        List<MigrationRecord> applied = history.migrations();
-        String lastBaseline = history.baseline();
-        List<Migration> candidates = lastBaseline == null ? local
-                : local.stream().filter(mig -> mig.name().compareTo(lastBaseline) > 0).toList();
-        for (int i = 0; i < applied.size(); i++) {
-            String remote = applied.get(i).name();
-            String mine = i < candidates.size() ? candidates.get(i).name() : "";
-            if (!remote.equals(mine)) {
-                throw new MigrationStateException("remote migration does not match local migration: remote=\"" + remote
-                        + "\", local=\"" + mine + "\"");
-            }
-        }
-        List<Migration> pending = candidates.subList(Math.min(applied.size(), candidates.size()), candidates.size());
+        List<Migration> pending = Reconciliation.pending(state.historySinceBaseline(schema()), local);
         if (pending.isEmpty()) {
             return new MigrateResult(null, List.of(), false);
         }
