@@ -15,14 +15,16 @@ final class StatusCommand extends BaseCommand {
 
     /**
      * Two-space indented JSON with lowercase keys, as pgroll prints it; a {@code note} key is added only when a start
-     * or complete is running or was interrupted.
+     * or complete is running or was interrupted, a {@code drift} list only when the schema changed outside pgroll.
      */
     static String toJson(Status status) {
         return "{\n"
                 + "  \"schema\": " + Json.string(status.schema()) + ",\n"
                 + "  \"version\": " + Json.string(status.version()) + ",\n"
                 + "  \"status\": " + Json.string(status.status())
-                + (status.note() == null ? "" : ",\n  \"note\": " + Json.string(status.note())) + "\n"
+                + (status.note() == null ? "" : ",\n  \"note\": " + Json.string(status.note()))
+                + (status.drift().isEmpty() ? "" : ",\n  \"drift\": [\n" + String.join(",\n",
+                        status.drift().stream().map(d -> "    " + Json.string(d)).toList()) + "\n  ]") + "\n"
                 + "}";
     }
 }

@@ -89,7 +89,10 @@ public final class MigrationEngine {
         }
         Optional<MigrationRecord> active = state.activeMigration(schema());
         if (active.isEmpty()) {
-            return new Status(schema(), version.get(), Status.COMPLETE);
+            List<String> drift = state.latestMigration(schema())
+                    .map(last -> SchemaDrift.between(last.resultingSchemaJson(), state.readSchema(schema())))
+                    .orElse(List.of());
+            return new Status(schema(), version.get(), Status.COMPLETE, null, drift);
         }
         Optional<Journal.Entry> entry = journal(active.get().name()).read();
         String note = null;
