@@ -99,40 +99,49 @@ final class LiveCatalog implements Catalog {
     public boolean resolvesInCatalogOnly(String expression) {
         return resolvesInCatalogOnly.computeIfAbsent(expression, e -> {
             try {
-                connection.setAutoCommit(false);
-                try (Statement s = connection.createStatement()) {
-                    s.execute("SET LOCAL search_path = pg_catalog");
-                    s.execute("EXPLAIN SELECT " + e);
-                    return true;
-                } catch (SQLException unresolved) {
-                    return false;
-                } finally {
-                    connection.rollback();
-                    connection.setAutoCommit(true);
-                }
-            } catch (SQLException e2) {
-                throw new DatabaseException("could not plan an expression: " + e2.getMessage(), e2);
+                return rolledBack(s -> {
+                    try {
+                        s.execute("SET LOCAL search_path = pg_catalog");
+                        s.execute("EXPLAIN SELECT " + e);
+                        return true;
+                    } catch (SQLException unresolved) {
+                        return false;
+                    }
+                });
+            } catch (SQLException failed) {
+                throw new DatabaseException("could not plan an expression: " + failed.getMessage(), failed);
             }
         });
     }
 
     private boolean probe(String type, String defaultExpression) {
         try {
-            connection.setAutoCommit(false);
-            try (Statement s = connection.createStatement()) {
+            return rolledBack(s -> {
                 s.execute("CREATE TEMPORARY TABLE _pgroll_default_probe () ON COMMIT DROP");
                 s.execute("ALTER TABLE _pgroll_default_probe ADD COLUMN probe " + type + " DEFAULT " + defaultExpression);
                 try (ResultSet rs = s.executeQuery("SELECT atthasmissing FROM pg_attribute "
                         + "WHERE attrelid = 'pg_temp._pgroll_default_probe'::regclass AND attname = 'probe'")) {
                     return rs.next() && rs.getBoolean(1);
                 }
-            } finally {
-                connection.rollback();
-                connection.setAutoCommit(true);
-            }
+            });
         } catch (SQLException e) {
             throw new PgRollException("invalid default " + defaultExpression + " for type " + type + ": "
                     + e.getMessage().lines().findFirst().orElse(""), e);
+        }
+    }
+
+    private interface Probe<T> {
+        T run(Statement s) throws SQLException;
+    }
+
+    /** Runs a probe in a transaction that is always rolled back, so that it leaves nothing behind. */
+    private <T> T rolledBack(Probe<T> probe) throws SQLException {
+        connection.setAutoCommit(false);
+        try (Statement s = connection.createStatement()) {
+            return probe.run(s);
+        } finally {
+            connection.rollback();
+            connection.setAutoCommit(true);
         }
     }
 }

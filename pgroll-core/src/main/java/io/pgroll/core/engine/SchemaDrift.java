@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -16,77 +17,60 @@ import java.util.TreeSet;
 final class SchemaDrift {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> COLUMN_PROPERTIES = List.of("type", "nullable", "default");
-    private static final List<String> TABLE_OBJECTS = List.of("indexes", "checkConstraints", "uniqueConstraints",
-            "foreignKeys", "excludeConstraints");
+    /** The kinds of a table's objects in read_schema, with what a user calls one of them, in the order listed. */
+    private static final List<Map.Entry<String, String>> TABLE_OBJECTS = List.of(Map.entry("indexes", "index"),
+            Map.entry("checkConstraints", "check constraint"), Map.entry("uniqueConstraints", "unique constraint"),
+            Map.entry("foreignKeys", "foreign key"), Map.entry("excludeConstraints", "exclusion constraint"));
 
     private SchemaDrift() {
     }
 
     /** One line per difference, e.g. {@code column "note" added to table "items"}; empty when none. */
     static List<String> between(String recordedJson, String liveJson) {
-        JsonNode recorded = tables(recordedJson);
-        JsonNode live = tables(liveJson);
         List<String> drift = new ArrayList<>();
-        for (String table : union(recorded, live)) {
-            JsonNode was = recorded.path(table);
-            JsonNode is = live.path(table);
-            if (was.isMissingNode()) {
-                drift.add("table \"" + table + "\" added");
-            } else if (is.isMissingNode()) {
-                drift.add("table \"" + table + "\" dropped");
-            } else {
-                columns(table, was.path("columns"), is.path("columns"), drift);
-                for (String kind : TABLE_OBJECTS) {
-                    for (String name : union(was.path(kind), is.path(kind))) {
-                        if (!was.path(kind).has(name) || !is.path(kind).has(name)) {
-                            drift.add(label(kind) + " \"" + name + "\" " + (was.path(kind).has(name) ? "dropped from"
-                                    : "added to") + " table \"" + table + "\"");
-                        }
+        compare("table", tables(recordedJson), tables(liveJson), null, drift, (table, was, is) -> {
+            compare("column", was.path("columns"), is.path("columns"), table, drift, (column, before, after) -> {
+                for (String property : COLUMN_PROPERTIES) {
+                    if (!before.path(property).equals(after.path(property))) {
+                        drift.add("column \"" + column + "\" of table \"" + table + "\": " + property + " "
+                                + text(before.path(property)) + " -> " + text(after.path(property)));
                     }
                 }
+            });
+            for (Map.Entry<String, String> kind : TABLE_OBJECTS) {
+                compare(kind.getValue(), was.path(kind.getKey()), is.path(kind.getKey()), table, drift,
+                        (name, before, after) -> { });
             }
-        }
+        });
         return drift;
     }
 
-    private static void columns(String table, JsonNode was, JsonNode is, List<String> drift) {
-        for (String column : union(was, is)) {
-            String where = "column \"" + column + "\" of table \"" + table + "\"";
-            if (!was.has(column)) {
-                drift.add("column \"" + column + "\" added to table \"" + table + "\"");
-            } else if (!is.has(column)) {
-                drift.add("column \"" + column + "\" dropped from table \"" + table + "\"");
-            } else {
-                for (String property : COLUMN_PROPERTIES) {
-                    JsonNode before = was.get(column).path(property);
-                    JsonNode after = is.get(column).path(property);
-                    if (!before.equals(after)) {
-                        drift.add(where + ": " + property + " " + text(before) + " -> " + text(after));
-                    }
-                }
-            }
-        }
+    private interface InBoth {
+        void compare(String name, JsonNode was, JsonNode is);
     }
 
-    private static String label(String kind) {
-        return switch (kind) {
-            case "indexes" -> "index";
-            case "checkConstraints" -> "check constraint";
-            case "uniqueConstraints" -> "unique constraint";
-            case "foreignKeys" -> "foreign key";
-            default -> "exclusion constraint";
-        };
+    /**
+     * Walks the names of two JSON objects in order: one only {@code is} has was added, one only {@code was} has was
+     * dropped (of {@code table}, when given), and one both have goes to {@code inBoth}.
+     */
+    private static void compare(String what, JsonNode was, JsonNode is, String table, List<String> drift,
+                                InBoth inBoth) {
+        Set<String> names = new TreeSet<>();
+        was.fieldNames().forEachRemaining(names::add);
+        is.fieldNames().forEachRemaining(names::add);
+        for (String name : names) {
+            if (!was.has(name)) {
+                drift.add(what + " \"" + name + "\" added" + (table == null ? "" : " to table \"" + table + "\""));
+            } else if (!is.has(name)) {
+                drift.add(what + " \"" + name + "\" dropped" + (table == null ? "" : " from table \"" + table + "\""));
+            } else {
+                inBoth.compare(name, was.get(name), is.get(name));
+            }
+        }
     }
 
     private static String text(JsonNode value) {
         return value.isMissingNode() || value.isNull() ? "none" : value.isTextual() ? value.asText() : value.toString();
-    }
-
-    private static Set<String> union(JsonNode a, JsonNode b) {
-        Set<String> names = new TreeSet<>();
-        a.fieldNames().forEachRemaining(names::add);
-        b.fieldNames().forEachRemaining(names::add);
-        return names;
     }
 
     private static JsonNode tables(String readSchemaJson) {
