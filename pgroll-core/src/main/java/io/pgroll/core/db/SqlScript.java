@@ -23,7 +23,7 @@ public final class SqlScript {
      * {@code SAVEPOINT}, {@code PREPARE TRANSACTION}...), as its first words; empty if there is none.
      */
     public static Optional<String> transactionControl(String script) {
-        for (List<String> words : statements(script)) {
+        for (List<String> words : statements(script).stream().map(Statement::words).toList()) {
             String first = words.get(0);
             boolean prepareTransaction = first.equals("PREPARE") && words.size() > 1 && words.get(1).equals("TRANSACTION");
             if (TRANSACTION_CONTROL.contains(first) && (!first.equals("PREPARE") || prepareTransaction)) {
@@ -33,10 +33,22 @@ public final class SqlScript {
         return Optional.empty();
     }
 
-    /** The first words (up to three, upper-cased) of each non-empty top-level statement. */
-    static List<List<String>> statements(String script) {
-        List<List<String>> out = new ArrayList<>();
+    /**
+     * The text of each non-empty top-level statement, without its terminating semicolon: what PostgreSQL would run one
+     * after the other if it received the script as one simple query.
+     */
+    public static List<String> split(String script) {
+        return statements(script).stream().map(Statement::text).toList();
+    }
+
+    /** @param words the first words (up to three, upper-cased) */
+    record Statement(String text, List<String> words) {
+    }
+
+    static List<Statement> statements(String script) {
+        List<Statement> out = new ArrayList<>();
         List<String> words = new ArrayList<>();
+        int start = 0;
         boolean createsRoutine = false;
         int atomicDepth = 0;
         String previous = "";
@@ -61,8 +73,9 @@ public final class SqlScript {
                 i = end < 0 ? n : end + tag.length();
             } else if (c == ';' && atomicDepth == 0) {
                 if (!words.isEmpty()) {
-                    out.add(words);
+                    out.add(new Statement(script.substring(start, i).strip(), words));
                 }
+                start = i + 1;
                 words = new ArrayList<>();
                 createsRoutine = false;
                 previous = "";
@@ -99,7 +112,7 @@ public final class SqlScript {
             }
         }
         if (!words.isEmpty()) {
-            out.add(words);
+            out.add(new Statement(script.substring(start).strip(), words));
         }
         return out;
     }

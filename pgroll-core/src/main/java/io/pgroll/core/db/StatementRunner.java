@@ -182,6 +182,16 @@ public final class StatementRunner {
 
     /** Runs the step once; {@code current} receives the statement being run, to name it if it fails. */
     private void runOnce(Step step, String[] current) throws SQLException {
+        // PgJDBC cannot send a script whose SQL-standard function body holds semicolons; PostgreSQL would run the
+        // statements of a script in one implicit transaction, and so do we.
+        // A script that controls the transaction itself runs as sent, so that the check below sees what it left open.
+        String script = step.statements().get(0);
+        List<String> statements = step.statements().size() == 1 && SqlScript.transactionControl(script).isEmpty()
+                ? SqlScript.split(script) : List.of();
+        if (statements.size() > 1) {
+            runInTransaction(statements, current);
+            return;
+        }
         if (!step.transactional() || step.statements().size() == 1) {
             try (Statement s = connection.createStatement()) {
                 current[0] = step.statements().get(0);
@@ -192,9 +202,13 @@ public final class StatementRunner {
             requireNoOpenTransaction(step.statements().get(0));
             return;
         }
+        runInTransaction(step.statements(), current);
+    }
+
+    private void runInTransaction(List<String> statements, String[] current) throws SQLException {
         connection.setAutoCommit(false);
         try (Statement s = connection.createStatement()) {
-            for (String sql : step.statements()) {
+            for (String sql : statements) {
                 current[0] = sql;
                 LOG.debug("{}", sql);
                 s.execute(sql);

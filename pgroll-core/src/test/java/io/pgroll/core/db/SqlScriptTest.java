@@ -44,4 +44,14 @@ class SqlScriptTest {
     void theStatementIsNamed(String sql) {
         assertEquals(Optional.of("COMMIT"), SqlScript.transactionControl(sql));
     }
+
+    @org.junit.jupiter.api.Test
+    void splitKeepsFunctionBodiesQuotesAndCommentsWhole() {
+        String atomic = "CREATE FUNCTION f(x int) RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT CASE WHEN x > 0 THEN 1 END;"
+                + " SELECT 2; END";
+        String quoted = "INSERT INTO \"a;b\" VALUES ('x; y', $$z; w$$)";
+        assertEquals(java.util.List.of("CREATE TABLE a (id int)", atomic, quoted, "-- trailing\nSELECT 1"),
+                SqlScript.split("CREATE TABLE a (id int);\n" + atomic + ";\n" + quoted + ";;\n-- trailing\nSELECT 1;"
+                        + " -- only a comment\n"));
+    }
 }

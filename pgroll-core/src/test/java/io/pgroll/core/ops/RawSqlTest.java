@@ -69,6 +69,25 @@ class RawSqlTest extends HarnessTest {
     }
 
     @Test
+    void aScriptMayHoldSqlStandardFunctionBodiesAndRunsAllOrNothing() {
+        String v2 = h.version("02_atomic");
+        h.lifecycle("02_atomic", """
+                {"operations":[{"sql":{"up":"CREATE FUNCTION user_count() RETURNS bigint LANGUAGE sql BEGIN ATOMIC SELECT count(*) FROM users; END; CREATE TABLE audit (id int); CREATE FUNCTION twice(x int) RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT CASE WHEN x > 0 THEN x * 2 END; END",
+                  "down":"DROP FUNCTION IF EXISTS user_count(); DROP TABLE IF EXISTS audit; DROP FUNCTION IF EXISTS twice(int)"}}]}""",
+                db -> {
+                    assertEquals("1", db.scalar(h.schema, "SELECT user_count()"));
+                    assertEquals("6", db.scalar(h.schema, "SELECT twice(3)"));
+                    assertEquals("0", db.scalar(v2, "SELECT count(*) FROM audit"));
+                },
+                db -> assertFalse(db.relationExists("audit")),
+                db -> assertTrue(db.relationExists("audit")));
+        // a failing statement undoes the ones before it: start fails and leaves nothing behind
+        assertThrows(RuntimeException.class, () -> h.start("03_half", """
+                {"operations":[{"sql":{"up":"CREATE TABLE half (id int); CREATE TABLE audit (id int)"}}]}"""));
+        assertFalse(h.relationExists("half"));
+    }
+
+    @Test
     void upAndDownMayHoldStatementsThatRefuseATransaction() {
         h.lifecycle("02_concurrently", """
                 {"operations":[{"sql":{"up":"CREATE INDEX CONCURRENTLY users_name_idx ON users (name)",
