@@ -1,18 +1,16 @@
 package io.pgroll.core;
 
+import io.pgroll.core.baseline.Baseline;
 import io.pgroll.core.db.ConnectionUrl;
 import io.pgroll.core.db.LockRetry;
 import io.pgroll.core.db.Sql;
 import io.pgroll.core.db.StatementRunner;
 import io.pgroll.core.engine.MigrationEngine;
 import io.pgroll.core.migration.Migration;
-import io.pgroll.core.migration.MigrationFileException;
 import io.pgroll.core.migration.MigrationReader;
 import io.pgroll.core.migration.MigrationWriter;
 import io.pgroll.core.state.MigrationRecord;
 import io.pgroll.core.state.StateStore;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -123,16 +121,23 @@ public final class PgRoll implements AutoCloseable {
                 missing.add(m);
             }
         }
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new MigrationFileException(dir.toString(), null, "cannot create directory: " + e.getMessage(), e);
-        }
+        MigrationWriter.createDirectory(dir);
         List<Path> written = new ArrayList<>();
         for (Migration m : missing) {
             written.add(MigrationWriter.writeNewFile(dir, m, json));
         }
         return written;
+    }
+
+    /**
+     * Records a baseline named {@code version}: from now on the history starts here, and the schema as it is counts as
+     * migrated. Writes {@code <dir>/<version>.yaml} ({@code .json} when {@code json}) holding a {@code sql} operation
+     * that re-creates the schema, so that {@code migrate} builds the same schema on an empty database. Refused, with
+     * nothing written or recorded, while a migration is active, for an empty schema, for a name in use (in the history
+     * or by a file in {@code dir}) and for a name that cannot be a migration's.
+     */
+    public Baseline.Result baseline(String version, Path dir, boolean json) {
+        return Baseline.record(initializedState(), stateConnection, config.schema(), version, dir, json);
     }
 
     /** The target schema as pgroll sees it: {@code read_schema}'s JSON, 2-space indented. */

@@ -11,7 +11,6 @@ import io.pgroll.core.plan.Names;
 import io.pgroll.core.plan.PlanContext;
 import io.pgroll.core.plan.ValidationContext;
 import io.pgroll.core.schema.Schema;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,18 +66,8 @@ final class MigrationValidator {
      */
     private void requireUsableVersionSchema(Migration m, String vs) {
         String field = m.versionSchema() == null ? null : "version_schema";
-        int bytes = vs.getBytes(StandardCharsets.UTF_8).length;
-        if (bytes > Names.MAX_IDENTIFIER_BYTES) {
-            throw new MigrationFileException(m.name(), field, "version schema name \"" + vs + "\" is " + bytes
-                    + " bytes long; PostgreSQL allows " + Names.MAX_IDENTIFIER_BYTES
-                    + " (name the migration or its version_schema shorter)");
-        }
-        vs.codePoints().filter(c -> c == ',' || c == '"' || c == '\\' || Character.isWhitespace(c)
-                || Character.isISOControl(c)).findFirst().ifPresent(c -> {
-            throw new MigrationFileException(m.name(), field, "version schema name \"" + vs + "\" contains "
-                    + (Character.isWhitespace(c) || Character.isISOControl(c) ? "white space or a control character"
-                    : "'" + Character.toString(c) + "'") + ", which clients cannot put in search_path as it is "
-                    + "(use letters, digits, '_', '-' or '.')");
+        Names.versionSchemaProblem(vs).ifPresent(problem -> {
+            throw new MigrationFileException(m.name(), field, problem);
         });
         Derived schemaObject = new Derived(Derived.Kind.SCHEMA, null, vs, "the version schema");
         catalog.existing(schema(), schemaObject).ifPresent(existing -> {

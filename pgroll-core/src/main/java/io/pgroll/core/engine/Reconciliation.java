@@ -1,6 +1,7 @@
 package io.pgroll.core.engine;
 
 import io.pgroll.core.MigrationStateException;
+import io.pgroll.core.baseline.Baseline;
 import io.pgroll.core.migration.Migration;
 import io.pgroll.core.migration.MigrationFileException;
 import io.pgroll.core.migration.MigrationWriter;
@@ -22,13 +23,24 @@ final class Reconciliation {
     /**
      * The local migrations still to apply, in order. Files named up to the newest baseline are skipped; the rest must
      * match the history after it name by name (as pgroll checks), and each applied file must still hold what was
-     * applied: the same operations and version schema, whatever the formatting, key order or file format.
+     * applied: the same operations and version schema, whatever the formatting, key order or file format. A database
+     * with no history at all starts from the newest baseline file: it re-creates what the files before it built.
      */
     static List<Migration> pending(SinceBaseline history, List<Migration> local) {
         String baseline = history.baseline();
-        List<Migration> candidates = baseline == null ? local
-                : local.stream().filter(m -> m.name().compareTo(baseline) > 0).toList();
         List<MigrationRecord> applied = history.migrations();
+        List<Migration> candidates;
+        if (baseline != null) {
+            candidates = local.stream().filter(m -> m.name().compareTo(baseline) > 0).toList();
+        } else if (applied.isEmpty()) {
+            int newestBaseline = local.size() - 1;
+            while (newestBaseline >= 0 && !Baseline.isBaselineFile(local.get(newestBaseline))) {
+                newestBaseline--;
+            }
+            candidates = local.subList(Math.max(newestBaseline, 0), local.size());
+        } else {
+            candidates = local;
+        }
         for (int i = 0; i < applied.size(); i++) {
             String remote = applied.get(i).name();
             String mine = i < candidates.size() ? candidates.get(i).name() : "";

@@ -91,6 +91,15 @@ public final class MigrationWriter {
         return name + (json ? ".json" : ".yaml");
     }
 
+    /** Creates {@code dir} and its parents when they do not exist. */
+    public static void createDirectory(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new MigrationFileException(dir.toString(), null, "cannot create directory: " + e.getMessage(), e);
+        }
+    }
+
     /** Writes the migration to {@link #fileName} in {@code dir} and returns the file; an existing file is kept. */
     public static Path writeNewFile(Path dir, Migration migration, boolean json) {
         Path file = dir.resolve(fileName(migration, json));

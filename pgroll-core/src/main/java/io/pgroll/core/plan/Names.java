@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Optional;
 
 /**
  * Names of the objects pgroll creates, shared with the Go tool so either can finish what the other started.
@@ -21,6 +22,24 @@ public final class Names {
     private static final int HASH_CHARS = 8;
 
     private Names() {
+    }
+
+    /**
+     * What makes {@code versionSchema} unusable as the name of a version schema, if anything: too long for PostgreSQL,
+     * or a character that clients cannot put in {@code search_path} as it is.
+     */
+    public static Optional<String> versionSchemaProblem(String versionSchema) {
+        int bytes = versionSchema.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > MAX_IDENTIFIER_BYTES) {
+            return Optional.of("version schema name \"" + versionSchema + "\" is " + bytes
+                    + " bytes long; PostgreSQL allows " + MAX_IDENTIFIER_BYTES
+                    + " (name the migration or its version_schema shorter)");
+        }
+        return versionSchema.codePoints().filter(c -> c == ',' || c == '"' || c == '\\' || Character.isWhitespace(c)
+                || Character.isISOControl(c)).mapToObj(c -> "version schema name \"" + versionSchema + "\" contains "
+                + (Character.isWhitespace(c) || Character.isISOControl(c) ? "white space or a control character"
+                : "'" + Character.toString(c) + "'") + ", which clients cannot put in search_path as it is "
+                + "(use letters, digits, '_', '-' or '.')").findFirst();
     }
 
     /** The hidden column that holds a new or changed column until complete. */

@@ -49,6 +49,22 @@ class ReconciliationTest {
     }
 
     @Test
+    void aDatabaseWithoutHistoryStartsFromTheNewestBaselineFile() {
+        String baseline = "{\"operations\":[{\"sql\":{\"up\":\"-- pgroll baseline: schema \\\"public\\\"\\nCREATE TABLE a ()\"}}]}";
+        List<Migration> local = List.of(file("00_base.json", baseline), file("01.json", DROP_A),
+                file("02_base.json", baseline), file("03.json", DROP_B));
+
+        assertEquals(List.of("02_base", "03"), names(Reconciliation.pending(new SinceBaseline(null, List.of()), local)));
+        // once there is history, the files are matched with it as pgroll does
+        assertEquals(List.of("01", "02_base", "03"),
+                names(Reconciliation.pending(new SinceBaseline(null, List.of(applied("00_base", baseline))), local)));
+        // a sql migration that does not start with the marker is an ordinary migration
+        List<Migration> plain = List.of(file("01.json", DROP_A), file("02.json",
+                "{\"operations\":[{\"sql\":{\"up\":\"CREATE TABLE a ()\"}}]}"));
+        assertEquals(List.of("01", "02"), names(Reconciliation.pending(new SinceBaseline(null, List.of()), plain)));
+    }
+
+    @Test
     void aRenamedFileIsAMismatchNamingBoth() {
         SinceBaseline history = new SinceBaseline(null, List.of(applied("01", DROP_A)));
         MigrationStateException e = assertThrows(MigrationStateException.class,
