@@ -43,7 +43,6 @@ import org.slf4j.LoggerFactory;
  * Operations only plan; this class runs their steps, builds the version schema, installs triggers and backfills.
  */
 public final class MigrationEngine {
-    private static final Duration LOCK_GRACE = Duration.ofSeconds(1);
     /** Memo key noting that the start created its version schema (rollback drops only a schema it created). */
     private static final String VERSION_SCHEMA_CREATED = "version schema";
 
@@ -55,6 +54,7 @@ public final class MigrationEngine {
     private final Catalog catalog;
     private final int serverMajor;
     private final MigrationValidator validator;
+    private final SchemaLock lock;
 
     public MigrationEngine(PgRollConfig config, StatementRunner runner, StateStore state, int serverMajor) {
         this.config = config;
@@ -63,6 +63,7 @@ public final class MigrationEngine {
         this.catalog = new LiveCatalog(runner.connection());
         this.serverMajor = serverMajor;
         this.validator = new MigrationValidator(config, catalog);
+        this.lock = new SchemaLock(runner, config.stateSchema(), config.schema());
     }
 
     private String schema() {
@@ -99,74 +100,15 @@ public final class MigrationEngine {
         if (entry.isEmpty() || entry.get().phase() != Journal.Phase.STARTED) {
             boolean completing = entry.isPresent() && entry.get().phase() == Journal.Phase.COMPLETING;
             String command = (completing ? "complete" : "start") + " of \"" + active.get().name() + "\"";
-            if (!tryLockSchema()) {
+            if (!lock.tryLock()) {
                 note = command + " is running";
             } else {
-                unlockSchema();
+                lock.unlock();
                 note = command + " was interrupted: " + (completing ? "run complete again to finish it"
                         : "run start again with the same migration to resume it, or roll it back");
             }
         }
         return new Status(schema(), version.get(), Status.IN_PROGRESS, note);
-    }
-
-    /**
-     * The session of a process that has just died keeps the schema lock until its server backend notices the closed
-     * connection (milliseconds for an idle one), so a rerun right after a crash waits that long before giving up.
-     */
-    private boolean lockSchemaWithinGrace() {
-        long deadline = System.nanoTime() + LOCK_GRACE.toNanos();
-        while (!tryLockSchema()) {
-            if (System.nanoTime() >= deadline) {
-                return false;
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /**
-     * Runs a start, complete or rollback while holding a session lock on the schema: a second process is turned away
-     * at once, and status can tell a running start or complete from an interrupted one (whose lock went with it).
-     */
-    private <T> T exclusively(java.util.function.Supplier<T> work) {
-        if (!lockSchemaWithinGrace()) {
-            throw new MigrationStateException("a migration for schema \"" + schema() + "\" is already in progress: another "
-                    + "pgroll process is running start, complete or rollback on it");
-        }
-        try {
-            return work.get();
-        } finally {
-            unlockSchema();
-        }
-    }
-
-    private void exclusively(Runnable work) {
-        exclusively(() -> {
-            work.run();
-            return null;
-        });
-    }
-
-    private String schemaLockKey() {
-        return "hashtextextended(" + Sql.literal("pgroll " + config.stateSchema() + " " + schema()) + ", 0)";
-    }
-
-    private boolean tryLockSchema() {
-        return "1".equals(runner.query("SELECT pg_try_advisory_lock(" + schemaLockKey() + ")::int").get(0).get(0));
-    }
-
-    private void unlockSchema() {
-        try {
-            runner.query("SELECT pg_advisory_unlock(" + schemaLockKey() + ")");
-        } catch (RuntimeException e) {
-            LOG.debug("schema lock not released ({}): it goes with the session", e.getMessage());
-        }
     }
 
     // ---- start -------------------------------------------------------------------------------------------------
@@ -176,7 +118,7 @@ public final class MigrationEngine {
      * kill, a lost connection): finished steps are skipped and the backfill goes on from its recorded cursors.
      */
     public StartResult start(Migration m, StartOptions options) {
-        return exclusively(() -> startExclusively(m, options));
+        return lock.exclusively(() -> startExclusively(m, options));
     }
 
     private StartResult startExclusively(Migration m, StartOptions options) {
@@ -403,7 +345,7 @@ public final class MigrationEngine {
     // ---- complete ----------------------------------------------------------------------------------------------
 
     public void complete() {
-        exclusively(this::completeExclusively);
+        lock.exclusively(this::completeExclusively);
     }
 
     private void completeExclusively() {
@@ -455,7 +397,7 @@ public final class MigrationEngine {
     // ---- rollback ----------------------------------------------------------------------------------------------
 
     public void rollback() {
-        exclusively(this::rollbackExclusively);
+        lock.exclusively(this::rollbackExclusively);
     }
 
     private void rollbackExclusively() {
