@@ -154,6 +154,10 @@ public final class MigrationEngine {
         }
     }
 
+    private Dependents dependents() {
+        return new Dependents(runner, schema());
+    }
+
     private Journal journal(String migration) {
         return new Journal(runner, config.stateSchema(), schema(), migration);
     }
@@ -378,10 +382,10 @@ public final class MigrationEngine {
             // Before anything changes: a complete that stopped halfway would leave old clients without their version
             // and the migration impossible to roll back.
             Optional<String> previous = state.previousVersion(schema()).map(v -> schema() + "_" + v);
-            previous.ifPresent(this::requireOnlyViews);
+            previous.ifPresent(dependents()::requireOnlyViews);
             List<String> versionSchemas = new ArrayList<>(List.of(versionSchema(m)));
             previous.ifPresent(versionSchemas::add);
-            requireNoDependents("complete", ctx, versionSchemas);
+            dependents().requireNone("complete", ctx, versionSchemas);
             journal.begin(Journal.Phase.COMPLETING);
         } else {
             LOG.info("resuming the interrupted complete of {}", m.name());
@@ -429,35 +433,15 @@ public final class MigrationEngine {
             undo.add(replay.ctx().drainSteps());
         }
         if (ownVersionSchema) {
-            requireOnlyViews(vs);
+            dependents().requireOnlyViews(vs);
         }
-        requireNoDependents("rollback", replay.ctx(), ownVersionSchema ? List.of(vs) : List.of());
+        dependents().requireNone("rollback", replay.ctx(), ownVersionSchema ? List.of(vs) : List.of());
         if (ownVersionSchema) {
             runner.execute(Step.sql("DROP SCHEMA IF EXISTS " + Sql.ident(vs) + " CASCADE"));
         }
         undo.forEach(runner::execute);
         runner.execute(Step.sql(Triggers.dropDirectionFunction(schema())));
         state.deleteActive(schema(), m.name());
-    }
-
-    /** Refuses to drop a version schema that holds, or is depended on by, objects that are not pgroll's views. */
-    private void requireOnlyViews(String versionSchema) {
-        List<String> found = new Dependents(runner, schema()).onVersionSchema(versionSchema);
-        if (!found.isEmpty()) {
-            throw new MigrationStateException("version schema \"" + versionSchema + "\" would be dropped with "
-                    + String.join(", ", found) + "; pgroll drops only its own views: move or drop "
-                    + (found.size() == 1 ? "it" : "them") + " first");
-        }
-    }
-
-    /** Refuses a complete or rollback whose drops (as the plan in {@code ctx} declared them) the user's objects need. */
-    private void requireNoDependents(String command, PlanContext ctx, List<String> versionSchemas) {
-        List<String> found = new Dependents(runner, schema()).on(ctx.dropped(), versionSchemas, ctx.moved());
-        if (!found.isEmpty()) {
-            throw new MigrationStateException(command + " would drop what " + String.join(", ", found)
-                    + (found.size() == 1 ? " depends" : " depend") + " on; nothing was changed: drop or change "
-                    + (found.size() == 1 ? "it" : "them") + " first, then run " + command + " again");
-        }
     }
 
     private MigrationRecord requireActive() {
