@@ -9,11 +9,9 @@ import io.pgroll.core.Status;
 import io.pgroll.core.db.StatementRunner;
 import io.pgroll.core.migration.Migration;
 import io.pgroll.core.plan.Catalog;
-import io.pgroll.core.state.MigrationRecord;
 import io.pgroll.core.state.StateStore;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Runs the migration lifecycle: start (expand), complete (contract) and rollback, keeping the state store in step.
@@ -23,6 +21,7 @@ import java.util.Optional;
 public final class MigrationEngine {
     private final EngineContext context;
     private final SchemaLock lock;
+    private final StatusReader status;
     private final StartRunner start;
     private final CompleteRunner complete;
     private final RollbackRunner rollback;
@@ -32,6 +31,7 @@ public final class MigrationEngine {
         this.context = new EngineContext(config, runner, state, catalog, serverMajor,
                 new MigrationValidator(config, catalog));
         this.lock = new SchemaLock(runner, config.stateSchema(), config.schema());
+        this.status = new StatusReader(context, lock);
         this.rollback = new RollbackRunner(context);
         this.start = new StartRunner(context, rollback);
         this.complete = new CompleteRunner(context);
@@ -43,32 +43,7 @@ public final class MigrationEngine {
     }
 
     public Status status() {
-        Optional<String> version = context.state().latestVersion(context.schema());
-        if (version.isEmpty()) {
-            return new Status(context.schema(), "", Status.NO_MIGRATIONS);
-        }
-        Optional<MigrationRecord> active = context.state().activeMigration(context.schema());
-        if (active.isEmpty()) {
-            List<String> drift = context.state().latestMigration(context.schema())
-                    .map(last -> SchemaDrift.between(last.resultingSchemaJson(),
-                            context.state().readSchema(context.schema())))
-                    .orElse(List.of());
-            return new Status(context.schema(), version.get(), Status.COMPLETE, null, drift);
-        }
-        Optional<Journal.Entry> entry = context.journal(active.get().name()).read();
-        String note = null;
-        if (entry.isEmpty() || entry.get().phase() != Journal.Phase.STARTED) {
-            boolean completing = entry.isPresent() && entry.get().phase() == Journal.Phase.COMPLETING;
-            String command = (completing ? "complete" : "start") + " of \"" + active.get().name() + "\"";
-            if (!lock.tryLock()) {
-                note = command + " is running";
-            } else {
-                lock.unlock();
-                note = command + " was interrupted: " + (completing ? "run complete again to finish it"
-                        : "run start again with the same migration to resume it, or roll it back");
-            }
-        }
-        return new Status(context.schema(), version.get(), Status.IN_PROGRESS, note);
+        return status.read();
     }
 
     /**
