@@ -1,8 +1,10 @@
 package io.pgroll.core.engine;
 
+import io.pgroll.core.MigrationStateException;
 import io.pgroll.core.db.Sql;
 import io.pgroll.core.db.StatementRunner;
 import io.pgroll.core.plan.Dropped;
+import io.pgroll.core.plan.PlanContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -49,11 +51,31 @@ final class Dependents {
         this.schema = schema;
     }
 
+    /** Refuses to drop a version schema that holds, or is depended on by, objects that are not pgroll's views. */
+    void requireOnlyViews(String versionSchema) {
+        List<String> found = onVersionSchema(versionSchema);
+        if (!found.isEmpty()) {
+            throw new MigrationStateException("version schema \"" + versionSchema + "\" would be dropped with "
+                    + String.join(", ", found) + "; pgroll drops only its own views: move or drop "
+                    + (found.size() == 1 ? "it" : "them") + " first");
+        }
+    }
+
+    /** Refuses a complete or rollback whose drops (as the plan in {@code ctx} declared them) the user's objects need. */
+    void requireNone(String command, PlanContext ctx, List<String> versionSchemas) {
+        List<String> found = on(ctx.dropped(), versionSchemas, ctx.moved());
+        if (!found.isEmpty()) {
+            throw new MigrationStateException(command + " would drop what " + String.join(", ", found)
+                    + (found.size() == 1 ? " depends" : " depend") + " on; nothing was changed: drop or change "
+                    + (found.size() == 1 ? "it" : "them") + " first, then run " + command + " again");
+        }
+    }
+
     /**
      * The objects that depend on what is dropped, leaving out those in {@code versionSchemas} (dropped first, by pgroll)
      * and the foreign keys the plan moves ({@code moved}, "table.constraint").
      */
-    List<String> on(List<Dropped> dropped, List<String> versionSchemas, List<String> moved) {
+    private List<String> on(List<Dropped> dropped, List<String> versionSchemas, List<String> moved) {
         if (dropped.isEmpty()) {
             return List.of();
         }
@@ -92,7 +114,7 @@ final class Dependents {
      * What dropping a version schema would take with it besides pgroll's views: objects elsewhere that depend on its
      * views, and objects that someone created in it.
      */
-    List<String> onVersionSchema(String versionSchema) {
+    private List<String> onVersionSchema(String versionSchema) {
         String sql = """
                 WITH vs AS (SELECT oid FROM pg_namespace WHERE nspname = ?),
                 dependent AS (

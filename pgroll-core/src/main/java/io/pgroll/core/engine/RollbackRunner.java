@@ -1,0 +1,64 @@
+package io.pgroll.core.engine;
+
+import io.pgroll.core.MigrationStateException;
+import io.pgroll.core.db.Sql;
+import io.pgroll.core.migration.Migration;
+import io.pgroll.core.migration.MigrationWriter;
+import io.pgroll.core.plan.Catalog;
+import io.pgroll.core.plan.Step;
+import io.pgroll.core.plan.Triggers;
+import io.pgroll.core.state.MigrationRecord;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.IntStream;
+
+/** Rolls back the active migration, or the part of a start that failed. */
+final class RollbackRunner {
+    private final EngineContext engine;
+
+    RollbackRunner(EngineContext engine) {
+        this.engine = engine;
+    }
+
+    /** The caller holds the schema lock. */
+    void run() {
+        MigrationRecord active = engine.requireActive();
+        engine.journal(active.name()).read().filter(e -> e.phase() == Journal.Phase.COMPLETING).ifPresent(e -> {
+            throw new MigrationStateException("migration \"" + active.name() + "\" is being completed (an earlier "
+                    + "complete was interrupted) and can no longer be rolled back: run complete again to finish it");
+        });
+        Migration m = MigrationWriter.fromJson(active.name(), active.migrationJson());
+        Replay replay = Replay.of(engine, m, active, Catalog.OFFLINE);
+        rollBack(m, replay, IntStream.range(0, m.operations().size()).boxed().toList());
+    }
+
+    /**
+     * Drops the version schema (if this start created it), rolls back the given operations (indexes, in the order they
+     * started) last first, drops the direction function their triggers shared, and forgets the active migration.
+     * Nothing changes when a user's object depends on what would be dropped.
+     */
+    void rollBack(Migration m, Replay replay, List<Integer> operations) {
+        String vs = engine.versionSchema(m);
+        Optional<Journal.Entry> entry = engine.journal(m.name()).read();
+        // A start by the Go tool keeps no journal; its version schema is its own.
+        boolean ownVersionSchema = entry.isEmpty() || entry.get().memo().has(StartRunner.VERSION_SCHEMA_CREATED);
+        List<List<Step>> undo = new ArrayList<>();
+        for (int i = operations.size() - 1; i >= 0; i--) {
+            int op = operations.get(i);
+            replay.ctx().resolveNamesAs(replay.names().get(op));
+            m.operations().get(op).rollback(replay.ctx());
+            undo.add(replay.ctx().drainSteps());
+        }
+        if (ownVersionSchema) {
+            engine.dependents().requireOnlyViews(vs);
+        }
+        engine.dependents().requireNone("rollback", replay.ctx(), ownVersionSchema ? List.of(vs) : List.of());
+        if (ownVersionSchema) {
+            engine.runner().execute(Step.sql("DROP SCHEMA IF EXISTS " + Sql.ident(vs) + " CASCADE"));
+        }
+        undo.forEach(engine.runner()::execute);
+        engine.runner().execute(Step.sql(Triggers.dropDirectionFunction(engine.schema())));
+        engine.state().deleteActive(engine.schema(), m.name());
+    }
+}
