@@ -12,6 +12,8 @@ import io.pgroll.core.plan.Catalog;
 import io.pgroll.core.state.StateStore;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs the migration lifecycle: start (expand), complete (contract) and rollback, keeping the state store in step.
@@ -19,6 +21,7 @@ import java.util.List;
  * while holding the schema lock.
  */
 public final class MigrationEngine {
+    private static final Logger LOG = LoggerFactory.getLogger(MigrationEngine.class);
     private final EngineContext context;
     private final SchemaLock lock;
     private final StatusReader status;
@@ -51,6 +54,12 @@ public final class MigrationEngine {
      * kill, a lost connection): finished steps are skipped and the backfill goes on from its recorded cursors.
      */
     public StartResult start(Migration m, StartOptions options) {
+        List<String> drift = status.drift();
+        if (!drift.isEmpty()) {
+            // the new version's views will show these changes too: the user should know they are not from a migration
+            LOG.warn("schema \"{}\" was changed outside pgroll since its last migration: {}", context.schema(),
+                    String.join("; ", drift));
+        }
         return lock.exclusively(() -> start.run(m, options));
     }
 

@@ -15,6 +15,18 @@ final class StatusReader {
         this.lock = lock;
     }
 
+    /**
+     * What changed outside pgroll since the last migration, which left the schema as its {@code resulting_schema}
+     * says; empty while a migration is active (its start changed the schema) or before the first migration.
+     */
+    List<String> drift() {
+        Optional<MigrationRecord> last = engine.state().latestMigration(engine.schema());
+        if (last.isEmpty() || !last.get().done()) {
+            return List.of();
+        }
+        return SchemaDrift.between(last.get().resultingSchemaJson(), engine.state().readSchema(engine.schema()));
+    }
+
     Status read() {
         Optional<String> version = engine.state().latestVersion(engine.schema());
         if (version.isEmpty()) {
@@ -22,11 +34,7 @@ final class StatusReader {
         }
         Optional<MigrationRecord> active = engine.state().activeMigration(engine.schema());
         if (active.isEmpty()) {
-            List<String> drift = engine.state().latestMigration(engine.schema())
-                    .map(last -> SchemaDrift.between(last.resultingSchemaJson(),
-                            engine.state().readSchema(engine.schema())))
-                    .orElse(List.of());
-            return new Status(engine.schema(), version.get(), Status.COMPLETE, null, drift);
+            return new Status(engine.schema(), version.get(), Status.COMPLETE, null, drift());
         }
         Optional<Journal.Entry> entry = engine.journal(active.get().name()).read();
         String note = null;
