@@ -8,7 +8,9 @@ import io.pgroll.core.engine.MigrationEngine;
 import io.pgroll.core.migration.Migration;
 import io.pgroll.core.migration.MigrationFileException;
 import io.pgroll.core.migration.MigrationReader;
+import io.pgroll.core.migration.MigrationTemplates;
 import io.pgroll.core.migration.MigrationWriter;
+import io.pgroll.core.migration.Operation;
 import io.pgroll.core.state.MigrationRecord;
 import io.pgroll.core.state.StateStore;
 import java.io.IOException;
@@ -133,6 +135,16 @@ public final class PgRoll implements AutoCloseable {
             written.add(MigrationWriter.writeNewFile(dir, m, json));
         }
         return written;
+    }
+
+    /**
+     * Writes a new migration file {@code <name>.yaml} ({@code .json} when {@code json}) with {@code operations} (none
+     * for an empty migration, see {@link MigrationTemplates#skeleton} for operations to fill in) into {@code dir} and
+     * returns it. Needs no database and opens no connection. A name that is no plain file name, or that a migration
+     * file in {@code dir} already has (whatever its extension), is refused; no file is ever overwritten.
+     */
+    public static Path create(Path dir, String name, List<Operation> operations, boolean json) {
+        return MigrationTemplates.create(dir, name, operations, json);
     }
 
     /** The target schema as pgroll sees it: {@code read_schema}'s JSON, 2-space indented. */
