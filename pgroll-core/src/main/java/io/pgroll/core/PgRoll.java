@@ -9,6 +9,7 @@ import io.pgroll.core.migration.Migration;
 import io.pgroll.core.migration.MigrationFileException;
 import io.pgroll.core.migration.MigrationReader;
 import io.pgroll.core.migration.MigrationTemplates;
+import io.pgroll.core.migration.MigrationUpdater;
 import io.pgroll.core.migration.MigrationWriter;
 import io.pgroll.core.migration.Operation;
 import io.pgroll.core.state.MigrationRecord;
@@ -145,6 +146,20 @@ public final class PgRoll implements AutoCloseable {
      */
     public static Path create(Path dir, String name, List<Operation> operations, boolean json) {
         return MigrationTemplates.create(dir, name, operations, json);
+    }
+
+    /**
+     * Rewrites the migration files of {@code dir} written in older pgroll formats into the current one (see
+     * {@link MigrationUpdater}) and returns the rewrites; files in the current format are left alone. Like pgroll,
+     * it insists on an initialised state, although the files are all it reads or writes; every file is read before
+     * the database is contacted and before anything is written. {@link MigrationUpdater#update} does the same without
+     * a database.
+     */
+    public List<MigrationUpdater.Rewrite> update(Path dir, boolean json) {
+        List<MigrationUpdater.Rewrite> rewrites = MigrationUpdater.plan(dir, json);
+        initializedState();
+        MigrationUpdater.apply(rewrites);
+        return rewrites;
     }
 
     /** The target schema as pgroll sees it: {@code read_schema}'s JSON, 2-space indented. */
