@@ -30,6 +30,7 @@ import picocli.CommandLine.ScopeType;
                 MigrateCommand.class,
                 ValidateCommand.class,
                 PullCommand.class,
+                CreateCommand.class,
                 AnalyzeCommand.class,
                 LatestCommand.class,
                 EmbeddedCommand.class,
