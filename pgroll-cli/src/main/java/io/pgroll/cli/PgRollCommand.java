@@ -31,6 +31,7 @@ import picocli.CommandLine.ScopeType;
                 ValidateCommand.class,
                 PullCommand.class,
                 CreateCommand.class,
+                UpdateCommand.class,
                 AnalyzeCommand.class,
                 LatestCommand.class,
                 EmbeddedCommand.class,
