@@ -30,6 +30,8 @@ import picocli.CommandLine.ScopeType;
                 MigrateCommand.class,
                 ValidateCommand.class,
                 PullCommand.class,
+                CreateCommand.class,
+                UpdateCommand.class,
                 AnalyzeCommand.class,
                 LatestCommand.class,
                 EmbeddedCommand.class,

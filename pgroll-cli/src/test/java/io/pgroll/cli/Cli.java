@@ -1,5 +1,9 @@
 package io.pgroll.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +29,7 @@ final class Cli {
     private final Map<String, String> vars = new HashMap<>();
     private final Path cwd;
     private boolean terminal;
+    private String input = "";
 
     Cli(Path cwd) {
         this.cwd = cwd;
@@ -50,14 +55,35 @@ final class Cli {
         return this;
     }
 
+    /** What standard input holds, e.g. the answers to create's questions, one a line. */
+    Cli input(String text) {
+        input = text;
+        return this;
+    }
+
     Result run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
              PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            int code = Main.run(new Env(vars, cwd, o, e, terminal), args);
+            int code = Main.run(new Env(vars, cwd, new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), o,
+                    e, terminal), args);
             return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         }
+    }
+
+    /** Asserts exit code 1, nothing on stdout and exactly {@code Error: <expectedMessage>} on stderr. */
+    static void assertOneLineError(Result r, String expectedMessage) {
+        assertOneLineErrorStartingWith(r, expectedMessage);
+        assertEquals("Error: " + expectedMessage, r.errLines().get(0), r.toString());
+    }
+
+    /** Asserts exit code 1, nothing on stdout and one {@code Error: <prefix>...} line on stderr. */
+    static void assertOneLineErrorStartingWith(Result r, String prefix) {
+        assertEquals(1, r.exitCode(), r.toString());
+        assertEquals("", r.out(), r.toString());
+        assertEquals(1, r.errLines().size(), r.toString());
+        assertTrue(r.errLines().get(0).startsWith("Error: " + prefix), r.toString());
     }
 
     /** Parses only, returning the root command with its options filled in (flags, env, defaults). */

@@ -1,5 +1,7 @@
 package io.pgroll.cli;
 
+import static io.pgroll.cli.Cli.assertOneLineError;
+import static io.pgroll.cli.Cli.assertOneLineErrorStartingWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,20 +28,6 @@ class ErrorOutputTest {
         Path file = dir.resolve(name);
         Files.writeString(file, content);
         return file;
-    }
-
-    private static void assertOneLineError(Cli.Result r, String expectedMessage) {
-        assertEquals(1, r.exitCode(), r.toString());
-        assertEquals("", r.out(), r.toString());
-        assertEquals(1, r.errLines().size(), r.toString());
-        assertEquals("Error: " + expectedMessage, r.errLines().get(0), r.toString());
-    }
-
-    private static void assertOneLineErrorStartingWith(Cli.Result r, String prefix) {
-        assertEquals(1, r.exitCode(), r.toString());
-        assertEquals("", r.out(), r.toString());
-        assertEquals(1, r.errLines().size(), r.toString());
-        assertTrue(r.errLines().get(0).startsWith("Error: " + prefix), r.toString());
     }
 
     @Test

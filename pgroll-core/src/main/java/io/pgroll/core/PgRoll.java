@@ -8,7 +8,10 @@ import io.pgroll.core.db.StatementRunner;
 import io.pgroll.core.engine.MigrationEngine;
 import io.pgroll.core.migration.Migration;
 import io.pgroll.core.migration.MigrationReader;
+import io.pgroll.core.migration.MigrationTemplates;
+import io.pgroll.core.migration.MigrationUpdater;
 import io.pgroll.core.migration.MigrationWriter;
+import io.pgroll.core.migration.Operation;
 import io.pgroll.core.state.MigrationRecord;
 import io.pgroll.core.state.StateStore;
 import java.nio.file.Path;
@@ -138,6 +141,30 @@ public final class PgRoll implements AutoCloseable {
      */
     public Baseline.Result baseline(String version, Path dir, boolean json) {
         return Baseline.record(initializedState(), stateConnection, config.schema(), version, dir, json);
+    }
+
+    /**
+     * Writes a new migration file {@code <name>.yaml} ({@code .json} when {@code json}) with {@code operations} (none
+     * for an empty migration, see {@link MigrationTemplates#skeleton} for operations to fill in) into {@code dir} and
+     * returns it. Needs no database and opens no connection. A name that is no plain file name, or that a migration
+     * file in {@code dir} already has (whatever its extension), is refused; no file is ever overwritten.
+     */
+    public static Path create(Path dir, String name, List<Operation> operations, boolean json) {
+        return MigrationTemplates.create(dir, name, operations, json);
+    }
+
+    /**
+     * Rewrites the migration files of {@code dir} written in older pgroll formats into the current one (see
+     * {@link MigrationUpdater}) and returns the rewrites; files in the current format are left alone. Like pgroll,
+     * it insists on an initialised state, although the files are all it reads or writes; every file is read before
+     * the database is contacted and before anything is written. {@link MigrationUpdater#update} does the same without
+     * a database.
+     */
+    public List<MigrationUpdater.Rewrite> update(Path dir, boolean json) {
+        List<MigrationUpdater.Rewrite> rewrites = MigrationUpdater.plan(dir, json);
+        initializedState();
+        MigrationUpdater.apply(rewrites);
+        return rewrites;
     }
 
     /** The target schema as pgroll sees it: {@code read_schema}'s JSON, 2-space indented. */

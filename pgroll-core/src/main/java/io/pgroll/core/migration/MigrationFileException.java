@@ -32,7 +32,8 @@ public class MigrationFileException extends PgRollException {
     }
 
     private static String format(String file, String path, String message) {
-        return path == null || path.isEmpty() ? file + ": " + message : file + ": " + path + ": " + message;
+        String where = file == null || file.isEmpty() ? "" : file + ": ";
+        return path == null || path.isEmpty() ? where + message : where + path + ": " + message;
     }
 
     /** The file's base name. */

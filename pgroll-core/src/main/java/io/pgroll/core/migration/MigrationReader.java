@@ -94,9 +94,13 @@ public final class MigrationReader {
 
     /** Reads and parses one migration file. */
     public static Migration read(Path file) {
+        return parse(baseName(file), readContent(file));
+    }
+
+    /** The text of a migration file (its extension checked first), read within the size limit and decoded as UTF-8. */
+    static String readContent(Path file) {
         String fileName = baseName(file);
         formatOf(fileName);
-        String content;
         try {
             // the size first, so that a huge file is not read at all; the bounded read still stops at the limit if
             // the file grows meanwhile or its size is unknown (a pipe)
@@ -111,7 +115,7 @@ public final class MigrationReader {
             if (bytes.length > MAX_FILE_SIZE) {
                 throw tooLarge(fileName, "over " + MAX_FILE_SIZE + " bytes");
             }
-            content = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
         } catch (NoSuchFileException e) {
             throw new MigrationFileException(fileName, null, "file not found: " + file, e);
         } catch (CharacterCodingException e) {
@@ -119,7 +123,6 @@ public final class MigrationReader {
         } catch (IOException e) {
             throw new MigrationFileException(fileName, null, "cannot read file: " + describe(e), e);
         }
-        return parse(fileName, content);
     }
 
     /**
@@ -128,21 +131,31 @@ public final class MigrationReader {
      */
     public static Migration parse(String fileName, String content) {
         String base = baseName(fileName);
-        Format format = formatOf(base);
-        String name = migrationName(base);
-        if (name.isEmpty()) {
-            throw new MigrationFileException(base, null, "the migration name (file name without extension) is empty");
-        }
-        if (content.length() > MAX_FILE_SIZE) {
-            throw tooLarge(base, content.length() + " characters");
-        }
-        JsonNode root = readTree(base, content, format);
-        Migration migration = new MigrationBinder(base, format == Format.YAML).bindMigration(name, root);
+        Migration migration = bind(base, tree(base, content));
         // only files: pgroll's baseline rows in the state store have {"operations":[]} (see fromJson)
         if (migration.operations().isEmpty()) {
             throw new MigrationFileException(base, "operations", "at least one operation is required");
         }
         return migration;
+    }
+
+    /** The syntax tree of a file's content, in the format of its extension; {@code fileName} is a base name. */
+    static JsonNode tree(String fileName, String content) {
+        Format format = formatOf(fileName);
+        if (migrationName(fileName).isEmpty()) {
+            throw new MigrationFileException(fileName, null,
+                    "the migration name (file name without extension) is empty");
+        }
+        if (content.length() > MAX_FILE_SIZE) {
+            throw tooLarge(fileName, content.length() + " characters");
+        }
+        return readTree(fileName, content, format);
+    }
+
+    /** Binds a file's tree (see {@link #tree}) to the model, strictly; no operations is not an error here. */
+    static Migration bind(String fileName, JsonNode root) {
+        return new MigrationBinder(fileName, formatOf(fileName) == Format.YAML)
+                .bindMigration(migrationName(fileName), root);
     }
 
     /**
@@ -159,6 +172,16 @@ public final class MigrationReader {
      * byte-wise order of their base names. Other files and subdirectories are ignored.
      */
     public static List<Migration> readDirectory(Path dir) {
+        List<Path> files = migrationFiles(dir);
+        List<Migration> migrations = new ArrayList<>(files.size());
+        for (Path file : files) {
+            migrations.add(read(file));
+        }
+        return List.copyOf(migrations);
+    }
+
+    /** The migration files directly inside {@code dir}, in {@link #readDirectory}'s order, without reading them. */
+    static List<Path> migrationFiles(Path dir) {
         if (!Files.isDirectory(dir)) {
             throw new MigrationFileException(dir.toString(), null,
                     Files.exists(dir) ? "not a directory" : "directory not found");
@@ -175,11 +198,7 @@ public final class MigrationReader {
             throw new MigrationFileException(dir.toString(), null, "cannot read directory: " + describe(e), e);
         }
         files.sort(Comparator.comparing(MigrationReader::baseName, BYTEWISE));
-        List<Migration> migrations = new ArrayList<>(files.size());
-        for (Path file : files) {
-            migrations.add(read(file));
-        }
-        return List.copyOf(migrations);
+        return files;
     }
 
     /**
@@ -205,7 +224,7 @@ public final class MigrationReader {
     }
 
     /** A migration's name: its file's name without the last extension. */
-    private static String migrationName(String fileName) {
+    static String migrationName(String fileName) {
         return fileName.substring(0, fileName.lastIndexOf('.'));
     }
 
@@ -238,7 +257,7 @@ public final class MigrationReader {
         return format;
     }
 
-    private static String baseName(Path file) {
+    static String baseName(Path file) {
         Path name = file.getFileName();
         return name == null ? file.toString() : name.toString();
     }

@@ -80,12 +80,12 @@ public final class MigrationWriter {
 
     /**
      * The file a migration is written to, {@code <name>.json} or {@code <name>.yaml}; a name that is not a plain file
-     * name (empty, a path separator, {@code ..}) is refused.
+     * name (empty or blank, a path separator, {@code ..}, a control character) is refused.
      */
     public static String fileName(Migration migration, boolean json) {
         String name = migration.name();
-        if (name.isEmpty() || name.equals(".") || name.equals("..") || name.contains("/") || name.contains("\\")
-                || name.indexOf('\0') >= 0) {
+        if (name.isBlank() || name.equals(".") || name.equals("..") || name.contains("/") || name.contains("\\")
+                || name.chars().anyMatch(Character::isISOControl)) {
             throw new MigrationFileException(name, null, "migration name \"" + name + "\" cannot be used as a file name");
         }
         return name + (json ? ".json" : ".yaml");

@@ -37,6 +37,11 @@ public enum OperationType {
         return recordType;
     }
 
+    /** Whether pgroll marks the operation as deprecated (drop_constraint, set_replica_identity). */
+    public boolean deprecated() {
+        return this == DROP_CONSTRAINT || this == SET_REPLICA_IDENTITY;
+    }
+
     public static Optional<OperationType> byKey(String key) {
         return Arrays.stream(values()).filter(t -> t.key.equals(key)).findFirst();
     }
