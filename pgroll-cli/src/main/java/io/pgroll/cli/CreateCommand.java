@@ -6,11 +6,6 @@ import io.pgroll.core.migration.MigrationFileException;
 import io.pgroll.core.migration.MigrationTemplates;
 import io.pgroll.core.migration.Operation;
 import io.pgroll.core.migration.OperationType;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,8 +28,6 @@ final class CreateCommand extends BaseCommand {
 
     @Option(names = {"-j", "--json"}, description = "Write a JSON file instead of YAML")
     boolean json;
-
-    private BufferedReader input;
 
     @Override
     public Integer call() {
@@ -109,20 +102,6 @@ final class CreateCommand extends BaseCommand {
             }
         }
         return OperationType.byKey(answer.toLowerCase(Locale.ROOT)).orElse(null);
-    }
-
-    /** Prints a question on stderr and reads the answer; null at the end of the input. */
-    private String ask(String question) {
-        env().err().print(question);
-        env().err().flush();
-        try {
-            if (input == null) {
-                input = new BufferedReader(new InputStreamReader(env().in(), StandardCharsets.UTF_8));
-            }
-            return input.readLine();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the answer: " + e.getMessage(), e);
-        }
     }
 
     private void tell(String line) {

@@ -50,6 +50,7 @@ final class MigrateCommand extends BaseCommand {
             throw new PgRollException("migration \"" + result.activeMigration()
                     + "\" is active; complete or roll it back first");
         }
+        warnAboutDrift(result.drift());
         if (result.upToDate()) {
             println("Database is up to date; no migrations to apply");
             return 0;

@@ -30,6 +30,7 @@ import picocli.CommandLine.ScopeType;
                 MigrateCommand.class,
                 ValidateCommand.class,
                 PullCommand.class,
+                BaselineCommand.class,
                 CreateCommand.class,
                 UpdateCommand.class,
                 AnalyzeCommand.class,

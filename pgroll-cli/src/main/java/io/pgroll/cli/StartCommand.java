@@ -38,6 +38,7 @@ final class StartCommand extends BaseCommand {
             } finally {
                 progress.finish();
             }
+            warnAboutDrift(result.drift());
             if (complete) {
                 pgroll.complete();
                 return "Migration successful!";

@@ -255,17 +255,29 @@ public final class PgRoll implements AutoCloseable {
      * @param versionSchema   the new version schema, or null when version schemas are disabled
      * @param backfilledRows  rows the backfill rewrote
      * @param backfillTime    time the backfill took
+     * @param drift           what had changed outside pgroll since the last migration when this one started, as
+     *                        {@link Status#drift()} lists it: the new version shows it as if the migration had made it
      */
     public record StartResult(String migrationName, String versionSchema, long backfilledRows,
-                              java.time.Duration backfillTime) {
+                              java.time.Duration backfillTime, List<String> drift) {
+        public StartResult {
+            drift = List.copyOf(drift);
+        }
     }
 
     /**
      * @param activeMigration  name of a migration that was already active (nothing applied), else null
      * @param applied          names of the migrations applied, in order
      * @param lastCompleted    whether the last applied migration was completed
+     * @param drift            what had changed outside pgroll before the first of them started (see
+     *                         {@link StartResult#drift()})
      */
-    public record MigrateResult(String activeMigration, List<String> applied, boolean lastCompleted) {
+    public record MigrateResult(String activeMigration, List<String> applied, boolean lastCompleted,
+                                List<String> drift) {
+        public MigrateResult {
+            drift = List.copyOf(drift);
+        }
+
         public boolean upToDate() {
             return activeMigration == null && applied.isEmpty();
         }

@@ -12,8 +12,6 @@ import io.pgroll.core.plan.Catalog;
 import io.pgroll.core.state.StateStore;
 import java.util.ArrayList;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs the migration lifecycle: start (expand), complete (contract) and rollback, keeping the state store in step.
@@ -21,7 +19,6 @@ import org.slf4j.LoggerFactory;
  * while holding the schema lock.
  */
 public final class MigrationEngine {
-    private static final Logger LOG = LoggerFactory.getLogger(MigrationEngine.class);
     private final EngineContext context;
     private final SchemaLock lock;
     private final StatusReader status;
@@ -55,12 +52,9 @@ public final class MigrationEngine {
      */
     public StartResult start(Migration m, StartOptions options) {
         List<String> drift = status.drift();
-        if (!drift.isEmpty()) {
-            // the new version's views will show these changes too: the user should know they are not from a migration
-            LOG.warn("schema \"{}\" was changed outside pgroll since its last migration: {}", context.schema(),
-                    String.join("; ", drift));
-        }
-        return lock.exclusively(() -> start.run(m, options));
+        StartResult started = lock.exclusively(() -> start.run(m, options));
+        return new StartResult(started.migrationName(), started.versionSchema(), started.backfilledRows(),
+                started.backfillTime(), drift);
     }
 
     public void complete() {
@@ -74,25 +68,29 @@ public final class MigrationEngine {
     public MigrateResult migrate(List<Migration> local, boolean completeLast, boolean expectOne, StartOptions options) {
         var active = context.state().activeMigration(context.schema());
         if (active.isPresent()) {
-            return new MigrateResult(active.get().name(), List.of(), false);
+            return new MigrateResult(active.get().name(), List.of(), false, List.of());
         }
         List<Migration> pending = Reconciliation.pending(context.state().historySinceBaseline(context.schema()), local);
         if (pending.isEmpty()) {
-            return new MigrateResult(null, List.of(), false);
+            return new MigrateResult(null, List.of(), false, List.of());
         }
         if (expectOne && pending.size() > 1) {
             throw new MigrationStateException("expected exactly one migration to apply, found " + pending.size() + ": "
                     + pending.stream().map(Migration::name).toList());
         }
         List<String> names = new ArrayList<>();
+        List<String> drift = List.of();
         for (int i = 0; i < pending.size(); i++) {
             Migration mig = pending.get(i);
-            start(mig, options);
+            StartResult started = start(mig, options);
+            if (i == 0) {
+                drift = started.drift();
+            }
             names.add(mig.name());
             if (i < pending.size() - 1 || completeLast) {
                 complete();
             }
         }
-        return new MigrateResult(null, names, completeLast);
+        return new MigrateResult(null, names, completeLast, drift);
     }
 }

@@ -142,7 +142,8 @@ final class StartRunner {
         } catch (RuntimeException e) {
             throw failedStart(m, e, new Replay(ctx, names), schedule, stepsDone[0]);
         }
-        return new StartResult(m.name(), engine.config().useVersionSchema() ? vs : null, backfilled, backfillTime);
+        return new StartResult(m.name(), engine.config().useVersionSchema() ? vs : null, backfilled, backfillTime,
+                List.of());
     }
 
     /**
@@ -215,7 +216,7 @@ final class StartRunner {
     private void requireHistoryOrEmpty(Schema live) {
         if (!engine.state().hasHistory(engine.schema()) && !live.visibleTables().isEmpty()) {
             throw new MigrationStateException("schema \"" + engine.schema() + "\" has existing tables but no migration "
-                    + "history - baseline required");
+                    + "history - baseline required: record the schema as it is with 'pgroll baseline <version> <dir>'");
         }
     }
 
