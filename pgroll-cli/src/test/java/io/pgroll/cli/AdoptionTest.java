@@ -77,22 +77,6 @@ class AdoptionTest {
         migrations = dir.resolve("migrations");
     }
 
-    /** A new database owned by {@code app_owner}, who also owns its public schema; returns app_owner's URL. */
-    private static String ownedDatabase() throws SQLException {
-        String admin = TestPostgres.adminUrl();
-        String db = "adopted_" + System.nanoTime();
-        try (Connection c = TestPostgres.connect(admin); Statement s = c.createStatement()) {
-            s.execute("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'app_owner') THEN "
-                    + "CREATE ROLE app_owner LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE; END IF; END $$");
-            s.execute("CREATE DATABASE " + db + " OWNER app_owner");
-        }
-        try (Connection c = TestPostgres.connect(admin.replace("/postgres?", "/" + db + "?"));
-             Statement s = c.createStatement()) {
-            s.execute("ALTER SCHEMA public OWNER TO app_owner");
-        }
-        return admin.replace("/postgres?", "/" + db + "?").replace("user=postgres", "user=app_owner");
-    }
-
     private static void sql(String url, String script) throws SQLException {
         try (Connection c = TestPostgres.connect(url); Statement s = c.createStatement()) {
             for (String statement : SqlScript.split(script)) {
@@ -113,7 +97,7 @@ class AdoptionTest {
 
     @Test
     void anExistingDatabaseIsBaselinedMigratedPulledAndRebuiltFromTheDirectory() throws Exception {
-        String existing = ownedDatabase();
+        String existing = TestPostgres.newDatabaseOwnedBy("app_owner");
         sql(existing, APP_SCHEMA);
         Cli app = new Cli(dir).env("PGROLL_PG_URL", existing);
 
@@ -141,7 +125,7 @@ class AdoptionTest {
                 pulled.stream().map(Migration::operations).toList());
 
         // the directory alone rebuilds the same schema on an empty database
-        String empty = ownedDatabase();
+        String empty = TestPostgres.newDatabaseOwnedBy("app_owner");
         Cli fresh = new Cli(dir).env("PGROLL_PG_URL", empty);
         ok(fresh, "init");
         ok(fresh, "migrate", "migrations", "--complete");
@@ -168,7 +152,7 @@ class AdoptionTest {
 
     @Test
     void baselineAsksFirstAndRefusesToGuessWithoutATerminal() throws Exception {
-        String existing = ownedDatabase();
+        String existing = TestPostgres.newDatabaseOwnedBy("app_owner");
         sql(existing, "CREATE TABLE t (id int)");
         Cli app = new Cli(dir).env("PGROLL_PG_URL", existing);
         ok(app, "init");

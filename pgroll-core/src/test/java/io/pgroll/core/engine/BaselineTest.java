@@ -183,21 +183,7 @@ class BaselineTest {
 
     @Test
     void aRoleThatOwnsItsDatabaseRecordsAndReplaysABaseline() throws Exception {
-        String admin = TestPostgres.adminUrl();
-        String[] urls = new String[2];
-        try (Connection c = TestPostgres.connect(admin); Statement s = c.createStatement()) {
-            s.execute("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'app_owner') THEN "
-                    + "CREATE ROLE app_owner LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE; END IF; END $$");
-            for (int i = 0; i < 2; i++) {
-                String db = "baseline_owned_" + i + "_" + System.nanoTime();
-                s.execute("CREATE DATABASE " + db + " OWNER app_owner");
-                try (Connection d = TestPostgres.connect(admin.replace("/postgres?", "/" + db + "?"));
-                     Statement ds = d.createStatement()) {
-                    ds.execute("ALTER SCHEMA public OWNER TO app_owner");
-                }
-                urls[i] = admin.replace("/postgres?", "/" + db + "?").replace("user=postgres", "user=app_owner");
-            }
-        }
+        String[] urls = {TestPostgres.newDatabaseOwnedBy("app_owner"), TestPostgres.newDatabaseOwnedBy("app_owner")};
         build(urls[0], "public", EVERY_KIND_OF_OBJECT);
         try (PgRoll owned = PgRoll.open(PgRollConfig.of(urls[0])); PgRoll empty = PgRoll.open(PgRollConfig.of(urls[1]))) {
             owned.init();

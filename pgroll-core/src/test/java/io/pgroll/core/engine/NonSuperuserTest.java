@@ -17,17 +17,7 @@ class NonSuperuserTest {
 
     @Test
     void aRoleThatOwnsItsDatabaseRunsTheWholeLifecycle() throws Exception {
-        String admin = TestPostgres.adminUrl();
-        try (Connection c = TestPostgres.connect(admin); Statement s = c.createStatement()) {
-            s.execute("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'app_owner') THEN "
-                    + "CREATE ROLE app_owner LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE; END IF; END $$");
-            s.execute("CREATE DATABASE owned_by_app OWNER app_owner");
-        }
-        try (Connection c = TestPostgres.connect(admin.replace("/postgres?", "/owned_by_app?"));
-             Statement s = c.createStatement()) {
-            s.execute("ALTER SCHEMA public OWNER TO app_owner");
-        }
-        String url = admin.replace("/postgres?", "/owned_by_app?").replace("user=postgres", "user=app_owner");
+        String url = TestPostgres.newDatabaseOwnedBy("app_owner");
         try (PgRoll roll = PgRoll.open(PgRollConfig.of(url))) {
             roll.init();
             roll.start(Harness.migration("01_create", """

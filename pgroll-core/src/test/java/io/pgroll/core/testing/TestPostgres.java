@@ -59,6 +59,23 @@ public final class TestPostgres {
         return server().getJdbcUrl("postgres", name);
     }
 
+    /**
+     * Creates an empty database owned by {@code owner}, a login role without superuser, CREATEDB or CREATEROLE (as a
+     * managed service gives), who also owns its {@code public} schema; returns the database's URL for that role.
+     */
+    public static String newDatabaseOwnedBy(String owner) {
+        String url = newDatabase();
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+            s.execute("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '" + owner + "') THEN "
+                    + "CREATE ROLE " + owner + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE; END IF; END $$");
+            s.execute("ALTER DATABASE " + c.getCatalog() + " OWNER TO " + owner);
+            s.execute("ALTER SCHEMA public OWNER TO " + owner);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not create a database owned by " + owner, e);
+        }
+        return url.replace("user=postgres", "user=" + owner);
+    }
+
     /** JDBC URL of the server's maintenance database. */
     public static String adminUrl() {
         return server().getJdbcUrl("postgres", "postgres");
