@@ -583,13 +583,17 @@ public record SchemaScript(String up, String down, int objects) {
         }
 
         private void dependencies() throws SQLException {
+            // PostgreSQL 14 records a generated column's functions as automatic dependencies; the one automatic
+            // dependency that must not order anything is a sequence's on the column that owns it (see sequences())
             for (Map<String, String> r : rows("""
                     SELECT d.classid::regclass::text || ':' || d.objid AS object,
-                      d.refclassid::regclass::text || ':' || d.refobjid AS needs
-                    FROM pg_depend d WHERE d.deptype = 'n' AND d.objid >= 16384 AND d.refobjid >= 16384""")) {
+                      d.refclassid::regclass::text || ':' || d.refobjid AS needs, d.deptype
+                    FROM pg_depend d WHERE d.deptype IN ('n', 'a') AND d.objid >= 16384 AND d.refobjid >= 16384""")) {
                 SchemaObject object = object(r.get("object"));
                 String needs = owners.get(r.get("needs"));
-                if (object != null && needs != null && !needs.equals(object.key())) {
+                boolean ownedSequence = r.get("deptype").equals("a") && object != null
+                        && object.phase() == Phase.SEQUENCE;
+                if (object != null && needs != null && !needs.equals(object.key()) && !ownedSequence) {
                     object.needs().add(needs);
                 }
             }
