@@ -54,17 +54,17 @@ public record SchemaScript(String up, String down, int objects) {
     /** Kinds of object a replayable baseline cannot re-create yet; their presence is an error, not a silent gap. */
     private static final String UNSUPPORTED = """
             SELECT 'aggregate ' || format('%I.%I', n.nspname, p.proname) FROM pg_proc p
-              JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = ? AND p.prokind IN ('a', 'w') AND NOT EXISTS
-              (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid AND e.deptype = 'e')
+              JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = ? AND p.prokind IN ('a', 'w') AND
+              """ + notOwnedBy("e", "pg_proc", "p.oid") + """
             UNION ALL SELECT 'operator ' || format('%I.%s', n.nspname, o.oprname) FROM pg_operator o
-              JOIN pg_namespace n ON n.oid = o.oprnamespace WHERE n.nspname = ? AND NOT EXISTS
-              (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_operator'::regclass AND e.objid = o.oid AND e.deptype = 'e')
+              JOIN pg_namespace n ON n.oid = o.oprnamespace WHERE n.nspname = ? AND
+              """ + notOwnedBy("e", "pg_operator", "o.oid") + """
             UNION ALL SELECT 'collation ' || format('%I.%I', n.nspname, c.collname) FROM pg_collation c
-              JOIN pg_namespace n ON n.oid = c.collnamespace WHERE n.nspname = ? AND NOT EXISTS
-              (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_collation'::regclass AND e.objid = c.oid AND e.deptype = 'e')
+              JOIN pg_namespace n ON n.oid = c.collnamespace WHERE n.nspname = ? AND
+              """ + notOwnedBy("e", "pg_collation", "c.oid") + """
             UNION ALL SELECT 'text search configuration ' || format('%I.%I', n.nspname, c.cfgname) FROM pg_ts_config c
-              JOIN pg_namespace n ON n.oid = c.cfgnamespace WHERE n.nspname = ? AND NOT EXISTS
-              (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_ts_config'::regclass AND e.objid = c.oid AND e.deptype = 'e')
+              JOIN pg_namespace n ON n.oid = c.cfgnamespace WHERE n.nspname = ? AND
+              """ + notOwnedBy("e", "pg_ts_config", "c.oid") + """
             UNION ALL SELECT 'foreign table ' || format('%I.%I', n.nspname, c.relname) FROM pg_class c
               JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relkind = 'f'
             UNION ALL SELECT 'table ' || format('%I.%I', n.nspname, c.relname) || ' (it inherits from another table)'
@@ -72,6 +72,17 @@ public record SchemaScript(String up, String down, int objects) {
               WHERE n.nspname = ? AND c.relkind IN ('r', 'p') AND NOT c.relispartition
               AND EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid)
             ORDER BY 1""";
+
+    /**
+     * A condition that the object {@code oid} of {@code catalog} is the schema's own: no extension brings it
+     * ({@code e} in {@code deptypes}) and, with {@code i}, no other object makes it (a range's constructors, an
+     * identity's sequence).
+     */
+    private static String notOwnedBy(String deptypes, String catalog, String oid) {
+        String kinds = String.join(", ", deptypes.chars().mapToObj(c -> "'" + (char) c + "'").toList());
+        return " NOT EXISTS (SELECT 1 FROM pg_depend owning WHERE owning.classid = '" + catalog
+                + "'::regclass AND owning.objid = " + oid + " AND owning.deptype IN (" + kinds + ")) ";
+    }
 
     private static final class Reader {
         private final Connection connection;
@@ -200,8 +211,7 @@ public record SchemaScript(String up, String down, int objects) {
                       LEFT JOIN pg_type bt ON bt.oid = t.typbasetype LEFT JOIN pg_range rg ON rg.rngtypid = t.oid
                     WHERE n.nspname = ? AND (t.typtype IN ('e', 'd', 'r')
                         OR t.typtype = 'c' AND (SELECT c.relkind FROM pg_class c WHERE c.oid = t.typrelid) = 'c')
-                      AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_type'::regclass AND e.objid = t.oid
-                        AND e.deptype = 'e')
+                      AND """ + notOwnedBy("e", "pg_type", "t.oid") + """
                     ORDER BY t.typname""")) {
                 String name = r.get("name");
                 String create = switch (r.get("typtype")) {
@@ -256,12 +266,13 @@ public record SchemaScript(String up, String down, int objects) {
                       (SELECT 'pg_class:' || d.refobjid FROM pg_depend d WHERE d.classid = 'pg_class'::regclass
                         AND d.objid = c.oid AND d.refclassid = 'pg_class'::regclass AND d.deptype = 'a') AS owner
                     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_sequence s ON s.seqrelid = c.oid
-                    WHERE n.nspname = ? AND c.relkind = 'S' AND NOT EXISTS (SELECT 1 FROM pg_depend d
-                      WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype IN ('i', 'e'))
+                    WHERE n.nspname = ? AND c.relkind = 'S' AND
+                      """ + notOwnedBy("ei", "pg_class", "c.oid") + """
                     ORDER BY c.relname""")) {
                 String name = r.get("name");
                 add(new SchemaObject(r.get("key"), "sequence " + name, Phase.SEQUENCE,
-                        "CREATE SEQUENCE " + name + " AS " + r.get("sequence_type") + " " + r.get("options"), "DROP SEQUENCE IF EXISTS " + name),
+                        "CREATE SEQUENCE " + name + " AS " + r.get("sequence_type") + " " + r.get("options"),
+                        "DROP SEQUENCE IF EXISTS " + name),
                         "SEQUENCE", name);
                 if (r.get("owned_by") != null) {
                     // a serial column's default needs the sequence, the sequence's owner needs the table: a third step
@@ -290,7 +301,8 @@ public record SchemaScript(String up, String down, int objects) {
                       pg_get_expr(d.adbin, d.adrelid) AS dflt,
                       (SELECT quote_ident(nn.conname) FROM pg_constraint nn WHERE nn.conrelid = a.attrelid
                         AND nn.contype = 'n' AND nn.conkey = ARRAY[a.attnum]) AS not_null_name,
-                      CASE WHEN sc.oid IS NOT NULL THEN format('%I.%I', sn.nspname, sc.relname) END AS identity_sequence, s.seqrelid AS identity_oid,""" + SEQUENCE_OPTIONS
+                      CASE WHEN sc.oid IS NOT NULL THEN format('%I.%I', sn.nspname, sc.relname) END AS identity_sequence,
+                      s.seqrelid AS identity_oid,""" + SEQUENCE_OPTIONS
                     + """
 
                     FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -352,8 +364,8 @@ public record SchemaScript(String up, String down, int objects) {
                         JOIN pg_namespace pn ON pn.oid = p.relnamespace WHERE i.inhrelid = c.oid) AS parent_name,
                       (SELECT 'pg_class:' || i.inhparent FROM pg_inherits i WHERE i.inhrelid = c.oid) AS parent
                     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                    WHERE n.nspname = ? AND c.relkind IN ('r', 'p') AND NOT EXISTS (SELECT 1 FROM pg_depend e
-                      WHERE e.classid = 'pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e')
+                    WHERE n.nspname = ? AND c.relkind IN ('r', 'p') AND 
+                      """ + notOwnedBy("e", "pg_class", "c.oid") + """
                     ORDER BY c.relname""")) {
                 String name = r.get("name");
                 List<String> parts = elements.getOrDefault(r.get("key"), List.of());
@@ -420,8 +432,8 @@ public record SchemaScript(String up, String down, int objects) {
                     SELECT 'pg_proc:' || p.oid AS key, p.prokind, pg_get_functiondef(p.oid) AS def,
                       format('%I.%I(%s)', n.nspname, p.proname, pg_get_function_identity_arguments(p.oid)) AS signature
                     FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-                    WHERE n.nspname = ? AND p.prokind IN ('f', 'p') AND NOT EXISTS (SELECT 1 FROM pg_depend e
-                      WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid AND e.deptype IN ('e', 'i'))
+                    WHERE n.nspname = ? AND p.prokind IN ('f', 'p') AND 
+                      """ + notOwnedBy("ei", "pg_proc", "p.oid") + """
                     ORDER BY p.proname, p.oid""")) {
                 String kind = r.get("prokind").equals("p") ? "PROCEDURE" : "FUNCTION";
                 add(new SchemaObject(r.get("key"), kind.toLowerCase(java.util.Locale.ROOT) + " " + r.get("signature"),
@@ -480,8 +492,8 @@ public record SchemaScript(String up, String down, int objects) {
                       (SELECT 'pg_rewrite:' || w.oid FROM pg_rewrite w WHERE w.ev_class = c.oid AND w.rulename = '_RETURN')
                         AS rule
                     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                    WHERE n.nspname = ? AND c.relkind IN ('v', 'm') AND NOT EXISTS (SELECT 1 FROM pg_depend e
-                      WHERE e.classid = 'pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e')
+                    WHERE n.nspname = ? AND c.relkind IN ('v', 'm') AND 
+                      """ + notOwnedBy("e", "pg_class", "c.oid") + """
                     ORDER BY c.relname""")) {
                 String name = r.get("name");
                 String kind = r.get("relkind").equals("m") ? "MATERIALIZED VIEW" : "VIEW";
