@@ -130,8 +130,10 @@ final class Planner {
         StatementClassifier.Effect effect = classifier.classify(sql);
         String kind = effect.kind();
         boolean recognised = effect.recognised();
-        if (op == null && sql.startsWith("DO $pgroll$") && sql.contains("DROP SCHEMA IF EXISTS")) {
-            kind = "DROP SCHEMA (the previous version schema: views only)";
+        if (op == null && !recognised && sql.startsWith("DO ")) {
+            // pgroll's own: the previous version schema's drop, or the grants of a version schema's views
+            kind = sql.contains("DROP SCHEMA IF EXISTS") ? "DROP SCHEMA (the previous version schema: views only)"
+                    : "GRANT (privileges on the version schema's views)";
             recognised = true;
         }
         List<MigrationPlan.RelationLock> locks = effect.locks().stream().map(l -> {
@@ -140,7 +142,8 @@ final class Planner {
                     table == null ? null : sizes.get(table));
         }).toList();
         return new MigrationPlan.Statement(step, owner, op == null ? null : op.key(), sql,
-                !transactional || effect.outsideTransaction(), kind, recognised, locks,
+                // a raw SQL script is sent as written: PostgreSQL runs it in one implicit transaction
+                effect.outsideTransaction() || !transactional && !(op instanceof RawSql), kind, recognised, locks,
                 op instanceof RawSql ? effect.suggestion() : null);
     }
 

@@ -131,7 +131,7 @@ public final class StatementClassifier {
             return new Effect(first.isEmpty() ? "empty" : first, List.of(), true, false, null);
         }
         if (first.equals("DO")) {
-            return unknown("DO block");
+            return doBlock(s);
         }
         if ((m = ALTER_TABLE.matcher(s)).matches()) {
             return alterTable(rel(m.group(1)), m.group(2));
@@ -248,6 +248,46 @@ public final class StatementClassifier {
             return locks.effect("REFRESH MATERIALIZED VIEW", null);
         }
         return unknown(first.isEmpty() ? "statement" : first + " " + second);
+    }
+
+    /**
+     * A DO block made of plain statements ({@code BEGIN s1; s2; [EXCEPTION ...] END}), as pgroll writes to tolerate a
+     * failure or to check that an expression runs, is what its statements are; one with dynamic SQL, loops or
+     * conditions around statements is unknown.
+     */
+    private Effect doBlock(String s) {
+        Matcher quoted = Pattern.compile("DO\\s+(?:LANGUAGE\\s+plpgsql\\s+)?(\\$[A-Za-z0-9_]*\\$)(.*)\\1.*", CI)
+                .matcher(s);
+        if (!quoted.matches()) {
+            return unknown("DO block");
+        }
+        String body = quoted.group(2).trim().replaceFirst("(?is)^BEGIN\\s+", "").replaceFirst("(?is)\\s*END\\s*;?\\s*$", "")
+                .replaceFirst("(?is)\\bEXCEPTION\\s+WHEN\\b.*", "");
+        if (body.matches("(?is).*\\b(EXECUTE|LOOP|DECLARE|RETURN QUERY)\\b.*")) {
+            return unknown("DO block");
+        }
+        Locks locks = new Locks();
+        List<String> kinds = new ArrayList<>();
+        for (String statement : body.split(";")) {
+            String t = statement.trim();
+            if (t.isEmpty() || t.matches("(?is)(RAISE|NULL)\\b.*")) {
+                continue;
+            }
+            if (t.matches("(?is)IF\\b.*")) {
+                Matcher condition = Pattern.compile("IF\\s+(.*?)\\s+THEN\\s+RAISE\\b.*", CI).matcher(t);
+                if (!condition.matches()) {
+                    return unknown("DO block");
+                }
+                t = "SELECT " + condition.group(1);
+            }
+            Effect inner = classify(t.replaceFirst("(?i)^PERFORM\\b", "SELECT"));
+            if (!inner.recognised()) {
+                return unknown("DO block");
+            }
+            kinds.add(inner.kind());
+            inner.locks().forEach(l -> locks.add(l.relation(), l.mode(), l.access()));
+        }
+        return locks.effect("DO block (" + String.join("; ", kinds) + ")", null);
     }
 
     private Effect alterTable(String table, String actions) {
