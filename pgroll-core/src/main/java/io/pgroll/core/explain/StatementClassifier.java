@@ -251,9 +251,9 @@ public final class StatementClassifier {
     }
 
     /**
-     * A DO block made of plain statements ({@code BEGIN s1; s2; [EXCEPTION ...] END}), as pgroll writes to tolerate a
-     * failure or to check that an expression runs, is what its statements are; one with dynamic SQL, loops or
-     * conditions around statements is unknown.
+     * A DO block is what its statements are: plain ones, those run by {@code EXECUTE} of a literal or of
+     * {@code format()} with a literal template (arguments that are not literals stand in as {@code _x}), and the
+     * conditions of IF and FOR; a block with any other dynamic SQL is unknown.
      */
     private Effect doBlock(String s) {
         Matcher quoted = Pattern.compile("DO\\s+(?:LANGUAGE\\s+plpgsql\\s+)?(\\$[A-Za-z0-9_]*\\$)(.*)\\1.*", CI)
@@ -261,33 +261,77 @@ public final class StatementClassifier {
         if (!quoted.matches()) {
             return unknown("DO block");
         }
-        String body = quoted.group(2).trim().replaceFirst("(?is)^BEGIN\\s+", "").replaceFirst("(?is)\\s*END\\s*;?\\s*$", "")
-                .replaceFirst("(?is)\\bEXCEPTION\\s+WHEN\\b.*", "");
-        if (body.matches("(?is).*\\b(EXECUTE|LOOP|DECLARE|RETURN QUERY)\\b.*")) {
-            return unknown("DO block");
-        }
+        String body = quoted.group(2).trim().replaceFirst("(?is)^DECLARE\\b.*?\\bBEGIN\\b", "")
+                .replaceFirst("(?is)^BEGIN\\b", "").replaceFirst("(?is)\\bEXCEPTION\\s+WHEN\\b.*", "")
+                .replaceFirst("(?is)\\s*END\\s*;?\\s*$", "");
         Locks locks = new Locks();
         List<String> kinds = new ArrayList<>();
-        for (String statement : body.split(";")) {
-            String t = statement.trim();
-            if (t.isEmpty() || t.matches("(?is)(RAISE|NULL)\\b.*")) {
-                continue;
-            }
-            if (t.matches("(?is)IF\\b.*")) {
-                Matcher condition = Pattern.compile("IF\\s+(.*?)\\s+THEN\\s+RAISE\\b.*", CI).matcher(t);
-                if (!condition.matches()) {
-                    return unknown("DO block");
+        for (String piece : splitTopLevel(body, ';')) {
+            List<String> statements = new ArrayList<>();
+            String t = piece.trim();
+            Matcher control;
+            while ((control = Pattern.compile("(?:(?:IF|ELSIF|WHILE)\\s+(.*?)\\s+(?:THEN|LOOP)|FOR\\s+\\S+\\s+IN\\s+(.*?)"
+                    + "\\s+LOOP|END\\s+IF|END\\s+LOOP|ELSE|LOOP)\\b\\s*(.*)", CI).matcher(t)).matches()) {
+                String condition = control.group(1) != null ? control.group(1) : control.group(2);
+                if (condition != null) {
+                    statements.add(condition.matches("(?is)SELECT\\b.*") ? condition : "SELECT " + condition);
                 }
-                t = "SELECT " + condition.group(1);
+                t = control.group(3).trim();
             }
-            Effect inner = classify(t.replaceFirst("(?i)^PERFORM\\b", "SELECT"));
-            if (!inner.recognised()) {
-                return unknown("DO block");
+            if (t.matches("(?is)EXECUTE\\b.*")) {
+                String executed = executed(t.substring(7).trim());
+                if (executed == null) {
+                    return unknown("DO block with dynamic SQL");
+                }
+                t = executed;
             }
-            kinds.add(inner.kind());
-            inner.locks().forEach(l -> locks.add(l.relation(), l.mode(), l.access()));
+            if (!t.isEmpty() && !t.matches("(?is)(RAISE|NULL|RETURN)\\b.*")) {
+                statements.add(t.replaceFirst("(?i)^PERFORM\\b", "SELECT"));
+            }
+            for (String statement : statements) {
+                Effect inner = classify(statement);
+                if (!inner.recognised()) {
+                    return unknown("DO block (" + inner.kind() + ")");
+                }
+                if (!inner.kind().equals("SELECT") || statement == t) {
+                    kinds.add(inner.kind());
+                }
+                inner.locks().forEach(l -> locks.add(l.relation(), l.mode(), l.access()));
+            }
         }
         return locks.effect("DO block (" + String.join("; ", kinds) + ")", null);
+    }
+
+    /** The statement {@code EXECUTE <expression>} runs, when the expression is a literal or format() of one. */
+    private static String executed(String expression) {
+        Matcher format = Pattern.compile("format\\s*\\((.*)\\)", CI).matcher(expression);
+        if (format.matches()) {
+            List<String> args = splitTopLevel(format.group(1));
+            String template = literal(args.get(0));
+            if (template == null) {
+                return null;
+            }
+            StringBuilder out = new StringBuilder();
+            Matcher spec = Pattern.compile("%([ILs%])").matcher(template);
+            int next = 1;
+            while (spec.find()) {
+                String value = spec.group(1).equals("%") ? "%" : next < args.size() && literal(args.get(next)) != null
+                        ? literal(args.get(next)) : "_x";
+                next += spec.group(1).equals("%") ? 0 : 1;
+                spec.appendReplacement(out, Matcher.quoteReplacement(value));
+            }
+            spec.appendTail(out);
+            return out.toString();
+        }
+        Matcher plain = Pattern.compile("('(?:[^']|'')*')(?:\\s*\\|\\|.*)?", CI).matcher(expression);
+        return plain.matches() ? literal(plain.group(1)) : null;
+    }
+
+    /** The text of a SQL string literal, or null for anything else. */
+    private static String literal(String token) {
+        String t = token.trim();
+        return t.length() >= 2 && t.startsWith("'") && t.endsWith("'") && !t.substring(1, t.length() - 1)
+                .replace("''", "").contains("'") ? t.substring(1, t.length() - 1).replace("''", "'") : null;
     }
 
     private Effect alterTable(String table, String actions) {
@@ -339,6 +383,9 @@ public final class StatementClassifier {
                 locks.add(table, LockMode.SHARE_UPDATE_EXCLUSIVE, Access.SCAN);
                 if (foreignKeys.containsKey(name)) {
                     locks.add(foreignKeys.get(name), LockMode.ROW_SHARE, Access.SCAN);
+                } else if (!notNullChecks.containsKey(name)) {
+                    // a constraint not seen (named at run time): any table this one references may be checked
+                    referenced.getOrDefault(table, Set.of()).forEach(t -> locks.add(t, LockMode.ROW_SHARE, Access.SCAN));
                 }
                 if (notNullChecks.containsKey(name)) {
                     provenNotNull.add(notNullChecks.get(name));
@@ -421,6 +468,9 @@ public final class StatementClassifier {
         private final Map<String, TableLock> byRelation = new LinkedHashMap<>();
 
         void add(String relation, LockMode mode, Access access) {
+            if (relation.startsWith("pg_") || relation.startsWith("information_schema.")) {
+                return; // the system catalogs: read under ACCESS SHARE, which blocks no client
+            }
             byRelation.merge(relation, new TableLock(relation, mode, access), (a, b) -> new TableLock(relation,
                     a.mode().compareTo(b.mode()) >= 0 ? a.mode() : b.mode(),
                     a.access().compareTo(b.access()) >= 0 ? a.access() : b.access()));
@@ -468,6 +518,11 @@ public final class StatementClassifier {
 
     /** Splits at commas outside parentheses and quotes. */
     static List<String> splitTopLevel(String text) {
+        return splitTopLevel(text, ',');
+    }
+
+    /** Splits at {@code separator} outside parentheses and quotes. */
+    private static List<String> splitTopLevel(String text, char separator) {
         List<String> parts = new ArrayList<>();
         int depth = 0;
         int start = 0;
@@ -482,7 +537,7 @@ public final class StatementClassifier {
                 depth++;
             } else if (c == ')') {
                 depth--;
-            } else if (c == ',' && depth == 0) {
+            } else if (c == separator && depth == 0) {
                 parts.add(text.substring(start, i));
                 start = i + 1;
             }

@@ -100,7 +100,15 @@ class StatementClassifierTest {
                 + "\nEXCEPTION WHEN OTHERS THEN\n  RAISE EXCEPTION 'x';\nEND;$pgroll$"));
         assertEquals("t ACCESS_EXCLUSIVE NONE", locks("DO $x$BEGIN\n  ALTER TABLE t ALTER COLUMN a SET DEFAULT 1;\n"
                 + "EXCEPTION WHEN datatype_mismatch THEN\n  RAISE WARNING 'y';\nEND;$x$"));
-        assertFalse(classifier.classify("DO $$BEGIN EXECUTE 'DROP TABLE t'; END$$").recognised());
+        assertEquals("t ACCESS_EXCLUSIVE NONE", locks("DO $$BEGIN EXECUTE 'DROP TABLE t'; END$$"));
+        // pgroll's validation of the constraints it named at run time: format() with literal arguments
+        classifier.classify("ALTER TABLE \"public\".\"reviews\" ADD CONSTRAINT fk FOREIGN KEY (m) REFERENCES members (id) "
+                + "NOT VALID");
+        assertEquals("reviews SHARE_UPDATE_EXCLUSIVE SCAN, members ROW_SHARE SCAN", locks("DO $pgroll$DECLARE\n  r record;\n"
+                + "BEGIN\n  FOR r IN SELECT conname FROM pg_constraint WHERE conrelid = '\"public\".\"reviews\"'::regclass "
+                + "LOOP\n    EXECUTE format('ALTER TABLE %s VALIDATE CONSTRAINT %I', '\"public\".\"reviews\"', r.conname);\n"
+                + "  END LOOP;\nEND;$pgroll$"));
+        assertFalse(classifier.classify("DO $$BEGIN EXECUTE some_variable; END$$").recognised());
         Effect unknown = classifier.classify("CALL do_something()");
         assertFalse(unknown.recognised());
         assertNull(unknown.suggestion());
