@@ -54,6 +54,8 @@ public final class StatementClassifier {
 
     private static final String IDENT = "(?:\"(?:[^\"]|\"\")*\"|[A-Za-z_][A-Za-z0-9_$]*)";
     private static final String QNAME = IDENT + "(?:\\s*\\.\\s*" + IDENT + ")*";
+    /** Stands in for a name an EXECUTE computes at run time. */
+    private static final String RUN_TIME_NAME = "_x";
     private static final int CI = Pattern.CASE_INSENSITIVE | Pattern.DOTALL;
 
     private static final Pattern ALTER_TABLE = Pattern.compile(
@@ -87,8 +89,12 @@ public final class StatementClassifier {
             "(VACUUM|ANALYZE|ANALYSE|CLUSTER)\\s*(?:\\([^)]*\\)\\s*)?((?:FULL|FREEZE|VERBOSE|ANALYZE)\\s+)*(.*)", CI);
     private static final Pattern REFRESH = Pattern.compile(
             "REFRESH\\s+MATERIALIZED\\s+VIEW\\s+(CONCURRENTLY\\s+)?(" + QNAME + ").*", CI);
-    private static final Pattern SOURCES = Pattern.compile(
-            "\\b(?:FROM|JOIN|USING)\\s+(?:ONLY\\s+)?(" + QNAME + ")(?!\\s*\\()", CI);
+    private static final Pattern SOURCES = Pattern.compile("\\b(?:FROM|JOIN|USING)\\s+(?:ONLY\\s+|LATERAL\\s+)?"
+            + "(?!(?:LATERAL|ONLY|SELECT)\\b)(" + QNAME
+            + ")(?![A-Za-z0-9_$\"]|\\s*[.(])", CI);
+    private static final Pattern CTE = Pattern.compile("(?:\\bWITH(?:\\s+RECURSIVE)?|,)\\s*(" + IDENT
+            + ")\\s*(?:\\([^)]*\\))?\\s+AS\\s*"
+            + "(?:(?:NOT\\s+)?MATERIALIZED\\s*)?\\(", CI);
     private static final Pattern REFERENCES = Pattern.compile("\\bREFERENCES\\s+(" + QNAME + ")", CI);
     private static final Pattern NOT_NULL_CHECK = Pattern.compile(
             "CHECK\\s*\\(+\\s*(" + IDENT + ")\\s+IS\\s+NOT\\s+NULL\\s*\\)+(\\s+NOT\\s+VALID)?", CI);
@@ -175,7 +181,7 @@ public final class StatementClassifier {
             if (partition.find()) {
                 locks.add(rel(partition.group(1)), LockMode.ACCESS_EXCLUSIVE, Access.NONE);
             }
-            all(SOURCES, m.group(2)).forEach(source -> locks.add(source, LockMode.ACCESS_SHARE, Access.SCAN));
+            sources(m.group(2)).forEach(source -> locks.add(source, LockMode.ACCESS_SHARE, Access.SCAN));
             return locks.effect("CREATE TABLE", null);
         }
         if ((m = TRIGGER.matcher(s)).lookingAt()) {
@@ -191,7 +197,7 @@ public final class StatementClassifier {
         }
         if ((m = VIEW.matcher(s)).matches()) {
             boolean materialized = m.group(1) != null;
-            all(SOURCES, m.group(2)).forEach(t -> locks.add(t, LockMode.ACCESS_SHARE,
+            sources(m.group(2)).forEach(t -> locks.add(t, LockMode.ACCESS_SHARE,
                     materialized ? Access.SCAN : Access.NONE));
             return locks.effect(materialized ? "CREATE MATERIALIZED VIEW" : "CREATE VIEW", null);
         }
@@ -218,13 +224,13 @@ public final class StatementClassifier {
         if ((m = INSERT.matcher(s)).matches() || (m = UPDATE.matcher(s)).matches() || (m = DELETE.matcher(s)).matches()
                 || (m = MERGE.matcher(s)).matches()) {
             String target = rel(m.group(1));
-            all(SOURCES, m.group(2)).forEach(source -> locks.add(source, LockMode.ACCESS_SHARE, Access.NONE));
+            sources(m.group(2)).forEach(source -> locks.add(source, LockMode.ACCESS_SHARE, Access.NONE));
             locks.add(target, LockMode.ROW_EXCLUSIVE, first.equals("INSERT") ? Access.NONE : Access.SCAN);
             return locks.effect(first, null);
         }
         if (first.equals("SELECT") || first.equals("WITH") || first.equals("VALUES") || first.equals("TABLE")) {
             // a function the query calls may do more: what the query itself reads is reported
-            all(SOURCES, s).forEach(source -> locks.add(source, LockMode.ACCESS_SHARE, Access.NONE));
+            sources(s).forEach(source -> locks.add(source, LockMode.ACCESS_SHARE, Access.NONE));
             return locks.effect(first, null);
         }
         if ((m = LOCK.matcher(s)).matches() && first.equals("LOCK")) {
@@ -252,7 +258,7 @@ public final class StatementClassifier {
 
     /**
      * A DO block is what its statements are: plain ones, those run by {@code EXECUTE} of a literal or of
-     * {@code format()} with a literal template (arguments that are not literals stand in as {@code _x}), and the
+     * {@code format()} with a literal template (arguments that are not literals stand in as {@link #RUN_TIME_NAME}), and the
      * conditions of IF and FOR; a block with any other dynamic SQL is unknown.
      */
     private Effect doBlock(String s) {
@@ -293,9 +299,7 @@ public final class StatementClassifier {
                 if (!inner.recognised()) {
                     return unknown("DO block (" + inner.kind() + ")");
                 }
-                if (!inner.kind().equals("SELECT") || statement == t) {
-                    kinds.add(inner.kind());
-                }
+                kinds.add(inner.kind());
                 inner.locks().forEach(l -> locks.add(l.relation(), l.mode(), l.access()));
             }
         }
@@ -316,7 +320,7 @@ public final class StatementClassifier {
             int next = 1;
             while (spec.find()) {
                 String value = spec.group(1).equals("%") ? "%" : next < args.size() && literal(args.get(next)) != null
-                        ? literal(args.get(next)) : "_x";
+                        ? literal(args.get(next)) : RUN_TIME_NAME;
                 next += spec.group(1).equals("%") ? 0 : 1;
                 spec.appendReplacement(out, Matcher.quoteReplacement(value));
             }
@@ -383,9 +387,10 @@ public final class StatementClassifier {
                 locks.add(table, LockMode.SHARE_UPDATE_EXCLUSIVE, Access.SCAN);
                 if (foreignKeys.containsKey(name)) {
                     locks.add(foreignKeys.get(name), LockMode.ROW_SHARE, Access.SCAN);
-                } else if (!notNullChecks.containsKey(name)) {
-                    // a constraint not seen (named at run time): any table this one references may be checked
+                } else if (name.equals(RUN_TIME_NAME)) {
+                    // named at run time, as pgroll's loops over a table's NOT VALID constraints do: any of the table's
                     referenced.getOrDefault(table, Set.of()).forEach(t -> locks.add(t, LockMode.ROW_SHARE, Access.SCAN));
+                    notNullChecks.values().stream().filter(c -> c.startsWith(table + ".")).forEach(provenNotNull::add);
                 }
                 if (notNullChecks.containsKey(name)) {
                     provenNotNull.add(notNullChecks.get(name));
@@ -413,6 +418,16 @@ public final class StatementClassifier {
                 locks.add(table, LockMode.ACCESS_EXCLUSIVE, Access.NONE);
                 String partition = rel(a.trim().split("\\s+")[2]);
                 locks.add(partition, LockMode.ACCESS_EXCLUSIVE, u.startsWith("ATTACH") ? Access.SCAN : Access.NONE);
+            } else if ((m = Pattern.compile("RENAME\\s+(?:COLUMN\\s+)?(" + IDENT + ")\\s+TO\\s+(" + IDENT + ")", CI)
+                    .matcher(a)).matches() && !u.startsWith("RENAME CONSTRAINT")) {
+                kinds.add("RENAME COLUMN");
+                locks.add(table, LockMode.ACCESS_EXCLUSIVE, Access.NONE);
+                String from = table + "." + unquote(m.group(1));
+                String to = table + "." + unquote(m.group(2));
+                notNullChecks.replaceAll((name, column) -> column.equals(from) ? to : column);
+                if (provenNotNull.remove(from)) {
+                    provenNotNull.add(to);
+                }
             } else {
                 // RENAME, DROP COLUMN, REPLICA IDENTITY, OWNER TO, SET SCHEMA, ROW LEVEL SECURITY...: ACCESS EXCLUSIVE is
                 // the strongest lock ALTER TABLE takes, so this never under-reports
@@ -550,8 +565,20 @@ public final class StatementClassifier {
         return splitTopLevel(list).stream().map(this::rel).toList();
     }
 
+    /** The relations a query reads (after FROM, JOIN, USING), without the names of its own WITH queries. */
+    private List<String> sources(String query) {
+        query = query.replaceAll("'(?:[^']|'')*'", "''"); // a literal's words are not the query's
+        List<String> sources = all(SOURCES, query);
+        Matcher cte = CTE.matcher(query);
+        while (cte.find()) {
+            sources.remove(rel(cte.group(1)));
+        }
+        return sources;
+    }
+
     private List<String> all(Pattern pattern, String text) {
         List<String> out = new ArrayList<>();
+
         Matcher m = pattern.matcher(text);
         while (m.find()) {
             String name = rel(m.group(1));
