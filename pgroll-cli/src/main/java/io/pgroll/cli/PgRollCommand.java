@@ -29,6 +29,7 @@ import picocli.CommandLine.ScopeType;
                 StatusCommand.class,
                 MigrateCommand.class,
                 ValidateCommand.class,
+                PlanCommand.class,
                 PullCommand.class,
                 BaselineCommand.class,
                 CreateCommand.class,

@@ -6,6 +6,7 @@ import io.pgroll.core.db.LockRetry;
 import io.pgroll.core.db.Sql;
 import io.pgroll.core.db.StatementRunner;
 import io.pgroll.core.engine.MigrationEngine;
+import io.pgroll.core.explain.MigrationPlan;
 import io.pgroll.core.migration.Migration;
 import io.pgroll.core.migration.MigrationReader;
 import io.pgroll.core.migration.MigrationTemplates;
@@ -97,6 +98,43 @@ public final class PgRoll implements AutoCloseable {
     /** Validates a migration against the live schema without changing anything. */
     public void validate(Migration migration) {
         engine().validate(migration);
+    }
+
+    /**
+     * Plans a migration without changing anything: for start, complete and rollback, every statement with the locks
+     * it takes, the tables it scans or rewrites and their sizes, and the backfill (see {@link MigrationPlan}). Only
+     * reads the catalog, in read-only transactions that are rolled back; no migration may be active.
+     */
+    public MigrationPlan plan(Migration migration, StartOptions options) {
+        MigrationEngine e = engine();
+        beginReadOnly(stateConnection);
+        beginReadOnly(migrationConnection);
+        try {
+            return e.plan(migration, options);
+        } finally {
+            endReadOnly(migrationConnection);
+            endReadOnly(stateConnection);
+        }
+    }
+
+    private static void beginReadOnly(Connection c) {
+        try {
+            c.setAutoCommit(false);
+            try (Statement st = c.createStatement()) {
+                st.execute("SET TRANSACTION READ ONLY");
+            }
+        } catch (SQLException e) {
+            throw new DatabaseException("could not begin a read-only transaction: " + e.getMessage(), e);
+        }
+    }
+
+    private static void endReadOnly(Connection c) {
+        try {
+            c.rollback();
+            c.setAutoCommit(true);
+        } catch (SQLException e) {
+            throw new DatabaseException("could not end a read-only transaction: " + e.getMessage(), e);
+        }
     }
 
     /** The latest version schema ({@code <schema>_<version>}) that exists, if any. */

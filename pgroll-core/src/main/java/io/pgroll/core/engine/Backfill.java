@@ -36,9 +36,9 @@ import org.slf4j.LoggerFactory;
  */
 final class Backfill {
     static final long TARGET_BATCH_MILLIS = 400;
-    private static final int FIRST_ADAPTIVE_BATCH = 5000;
+    static final int FIRST_ADAPTIVE_BATCH = 5000;
     private static final int MIN_BATCH = 100;
-    private static final int MAX_BATCH = 200_000;
+    static final int MAX_BATCH = 200_000;
     private static final int CATCH_UP_FIRST_BATCH = 50_000;
     /** The passes over a table, as named in its cursor. */
     private static final String FILL = "fill";
@@ -160,10 +160,10 @@ final class Backfill {
         return rows;
     }
 
-    private record KeyColumn(String name, String type) {
+    record KeyColumn(String name, String type) {
     }
 
-    private long estimateRows(String regclass) {
+    long estimateRows(String regclass) {
         long estimate = (long) Double.parseDouble(runner.query(
                 "SELECT GREATEST(reltuples, 0) FROM pg_class WHERE oid = CAST(? AS regclass)", regclass).get(0).get(0));
         if (estimate > 0) {
@@ -173,7 +173,7 @@ final class Backfill {
     }
 
     /** The primary key, else the first unique index over NOT NULL plain columns without a predicate. */
-    private List<KeyColumn> identity(String regclass) {
+    List<KeyColumn> identity(String regclass) {
         List<List<String>> rows = runner.query("""
                 SELECT i.indexrelid::text, a.attname, format_type(a.atttypid, a.atttypmod)
                 FROM pg_index i

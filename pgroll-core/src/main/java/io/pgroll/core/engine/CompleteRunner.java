@@ -28,18 +28,11 @@ final class CompleteRunner {
         this.engine = engine;
     }
 
-    /** The caller holds the schema lock. */
-    void run() {
-        MigrationRecord active = engine.requireActive();
-        Journal journal = engine.journal(active.name());
-        Optional<Journal.Entry> entry = journal.read();
-        if (entry.isEmpty() || entry.get().phase() == Journal.Phase.STARTING) {
-            throw new MigrationStateException("the start of migration \"" + active.name() + "\" did not finish; "
-                    + "start it again to resume, or roll it back");
-        }
-        boolean resuming = entry.get().phase() == Journal.Phase.COMPLETING;
-        Migration m = MigrationWriter.fromJson(active.name(), active.migrationJson());
-        Replay replay = Replay.of(engine, m, active, engine.catalog());
+    /**
+     * The complete's steps: the previous version schema goes, then each operation's complete, then the direction
+     * function. Plans on {@code replay}'s context.
+     */
+    static List<Step> steps(EngineContext engine, Migration m, Replay replay) {
         PlanContext ctx = replay.ctx();
         List<Step> steps = new ArrayList<>();
         // The previous version goes first, so that its views stop pinning what the operations drop. It is looked up
@@ -54,6 +47,23 @@ final class CompleteRunner {
             steps.addAll(ctx.drainSteps());
         }
         steps.add(Step.sql(Triggers.dropDirectionFunction(engine.schema())));
+        return steps;
+    }
+
+    /** The caller holds the schema lock. */
+    void run() {
+        MigrationRecord active = engine.requireActive();
+        Journal journal = engine.journal(active.name());
+        Optional<Journal.Entry> entry = journal.read();
+        if (entry.isEmpty() || entry.get().phase() == Journal.Phase.STARTING) {
+            throw new MigrationStateException("the start of migration \"" + active.name() + "\" did not finish; "
+                    + "start it again to resume, or roll it back");
+        }
+        boolean resuming = entry.get().phase() == Journal.Phase.COMPLETING;
+        Migration m = MigrationWriter.fromJson(active.name(), active.migrationJson());
+        Replay replay = Replay.of(engine, m, active, engine.catalog());
+        PlanContext ctx = replay.ctx();
+        List<Step> steps = steps(engine, m, replay);
         int resumeAt = resuming ? entry.get().stepsDone() : -1;
         if (!resuming) {
             // Before anything changes: a complete that stopped halfway would leave old clients without their version

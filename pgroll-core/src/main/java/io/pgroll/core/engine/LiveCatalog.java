@@ -24,13 +24,48 @@ final class LiveCatalog implements Catalog {
     private final Map<String, Boolean> constantDefaults = new HashMap<>();
     private final Map<String, Boolean> resolvesInCatalogOnly = new HashMap<>();
 
+    /** Whether to answer with reads only (for {@code plan}, in a read-only transaction): no probe table. */
+    private final boolean readOnly;
+
     LiveCatalog(Connection connection) {
+        this(connection, false);
+    }
+
+    LiveCatalog(Connection connection, boolean readOnly) {
         this.connection = connection;
+        this.readOnly = readOnly;
     }
 
     @Override
     public boolean isConstantDefault(String type, String defaultExpression) {
-        return constantDefaults.computeIfAbsent(type + "\u0000" + defaultExpression, k -> probe(type, defaultExpression));
+        return constantDefaults.computeIfAbsent(type + "\u0000" + defaultExpression, k -> readOnly
+                ? namesNoVolatileFunction(defaultExpression) : probe(type, defaultExpression));
+    }
+
+    /**
+     * The read-only stand-in for the probe: an expression is taken as constant when no function it names (a word
+     * followed by a parenthesis) has a volatile overload. It can err toward volatile, never the other way.
+     */
+    private boolean namesNoVolatileFunction(String expression) {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([A-Za-z_][A-Za-z0-9_$]*)\\s*\\(")
+                .matcher(expression);
+        while (m.find()) {
+            names.add(m.group(1).toLowerCase(java.util.Locale.ROOT));
+        }
+        if (names.isEmpty()) {
+            return true;
+        }
+        try (java.sql.PreparedStatement ps = connection.prepareStatement(
+                "SELECT NOT EXISTS (SELECT 1 FROM pg_proc WHERE proname = ANY (?) AND provolatile = 'v')")) {
+            ps.setArray(1, connection.createArrayOf("text", names.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        } catch (SQLException e) {
+            throw new DatabaseException("could not read the catalog: " + e.getMessage(), e);
+        }
     }
 
     @Override
@@ -134,8 +169,19 @@ final class LiveCatalog implements Catalog {
         T run(Statement s) throws SQLException;
     }
 
-    /** Runs a probe in a transaction that is always rolled back, so that it leaves nothing behind. */
+    /**
+     * Runs a probe in a transaction that is always rolled back, so that it leaves nothing behind; within a transaction
+     * already open (a plan's read-only one), in a savepoint rolled back to.
+     */
     private <T> T rolledBack(Probe<T> probe) throws SQLException {
+        if (!connection.getAutoCommit()) {
+            java.sql.Savepoint savepoint = connection.setSavepoint();
+            try (Statement s = connection.createStatement()) {
+                return probe.run(s);
+            } finally {
+                connection.rollback(savepoint);
+            }
+        }
         connection.setAutoCommit(false);
         try (Statement s = connection.createStatement()) {
             return probe.run(s);

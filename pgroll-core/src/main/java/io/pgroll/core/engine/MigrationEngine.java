@@ -7,6 +7,7 @@ import io.pgroll.core.PgRollConfig;
 import io.pgroll.core.StartOptions;
 import io.pgroll.core.Status;
 import io.pgroll.core.db.StatementRunner;
+import io.pgroll.core.explain.MigrationPlan;
 import io.pgroll.core.migration.Migration;
 import io.pgroll.core.plan.Catalog;
 import io.pgroll.core.state.StateStore;
@@ -40,6 +41,17 @@ public final class MigrationEngine {
     /** Validates against the live schema; the error names file, operation and field. */
     public void validate(Migration m) {
         context.validator().validate(m, context.liveSchema());
+    }
+
+    /**
+     * Plans a migration's start, complete and rollback without running them; reads the catalog only (the caller
+     * holds a read-only transaction, so the constant-default question is answered without the probe table).
+     */
+    public MigrationPlan plan(Migration m, StartOptions options) {
+        Catalog catalog = new LiveCatalog(context.runner().connection(), true);
+        EngineContext planning = new EngineContext(context.config(), context.runner(), context.state(), catalog,
+                context.serverMajor(), new MigrationValidator(context.config(), catalog));
+        return new Planner(planning).plan(m, options);
     }
 
     public Status status() {

@@ -3,6 +3,7 @@ package io.pgroll.core.engine;
 import io.pgroll.core.migration.Migration;
 import io.pgroll.core.migration.Operation;
 import io.pgroll.core.plan.Catalog;
+import io.pgroll.core.plan.Memo;
 import io.pgroll.core.plan.PlanContext;
 import io.pgroll.core.schema.Schema;
 import io.pgroll.core.state.MigrationRecord;
@@ -24,8 +25,13 @@ record Replay(PlanContext ctx, List<Schema.NameSnapshot> names) {
                     : engine.state().get(engine.schema(), active.parent()).map(MigrationRecord::resultingSchemaJson)
                     .orElse(null);
         }
+        return of(engine, m, baseJson, planningCatalog, engine.journal(m.name()).memo());
+    }
+
+    /** The virtual schema a start of {@code m} on {@code baseJson} (a read_schema result) produces. */
+    static Replay of(EngineContext engine, Migration m, String baseJson, Catalog planningCatalog, Memo memo) {
         PlanContext ctx = new PlanContext(Schema.fromJson(engine.schema(), baseJson), engine.schema(),
-                engine.versionSchema(m), planningCatalog, engine.journal(m.name()).memo());
+                engine.versionSchema(m), planningCatalog, memo);
         List<Schema.NameSnapshot> names = new ArrayList<>();
         for (Operation op : m.operations()) {
             op.start(ctx);

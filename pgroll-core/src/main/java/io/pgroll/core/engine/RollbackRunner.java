@@ -34,6 +34,26 @@ final class RollbackRunner {
     }
 
     /**
+     * The rollback's steps: the version schema (when {@code ownVersionSchema}), the given operations' undo (indexes,
+     * in the order they started) last first, then the direction function their triggers shared.
+     */
+    static List<Step> steps(EngineContext engine, Migration m, Replay replay, List<Integer> operations,
+                            boolean ownVersionSchema) {
+        List<Step> steps = new ArrayList<>();
+        if (ownVersionSchema) {
+            steps.add(Step.sql("DROP SCHEMA IF EXISTS " + Sql.ident(engine.versionSchema(m)) + " CASCADE"));
+        }
+        for (int i = operations.size() - 1; i >= 0; i--) {
+            int op = operations.get(i);
+            replay.ctx().resolveNamesAs(replay.names().get(op));
+            m.operations().get(op).rollback(replay.ctx());
+            steps.addAll(replay.ctx().drainSteps());
+        }
+        steps.add(Step.sql(Triggers.dropDirectionFunction(engine.schema())));
+        return steps;
+    }
+
+    /**
      * Drops the version schema (if this start created it), rolls back the given operations (indexes, in the order they
      * started) last first, drops the direction function their triggers shared, and forgets the active migration.
      * Nothing changes when a user's object depends on what would be dropped.
@@ -43,22 +63,12 @@ final class RollbackRunner {
         Optional<Journal.Entry> entry = engine.journal(m.name()).read();
         // A start by the Go tool keeps no journal; its version schema is its own.
         boolean ownVersionSchema = entry.isEmpty() || entry.get().memo().has(StartRunner.VERSION_SCHEMA_CREATED);
-        List<List<Step>> undo = new ArrayList<>();
-        for (int i = operations.size() - 1; i >= 0; i--) {
-            int op = operations.get(i);
-            replay.ctx().resolveNamesAs(replay.names().get(op));
-            m.operations().get(op).rollback(replay.ctx());
-            undo.add(replay.ctx().drainSteps());
-        }
+        List<Step> steps = steps(engine, m, replay, operations, ownVersionSchema);
         if (ownVersionSchema) {
             engine.dependents().requireOnlyViews(vs);
         }
         engine.dependents().requireNone("rollback", replay.ctx(), ownVersionSchema ? List.of(vs) : List.of());
-        if (ownVersionSchema) {
-            engine.runner().execute(Step.sql("DROP SCHEMA IF EXISTS " + Sql.ident(vs) + " CASCADE"));
-        }
-        undo.forEach(engine.runner()::execute);
-        engine.runner().execute(Step.sql(Triggers.dropDirectionFunction(engine.schema())));
+        engine.runner().execute(steps);
         engine.state().deleteActive(engine.schema(), m.name());
     }
 }

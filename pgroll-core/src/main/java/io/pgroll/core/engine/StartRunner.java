@@ -13,6 +13,7 @@ import io.pgroll.core.migration.Operation;
 import io.pgroll.core.migration.RawSql;
 import io.pgroll.core.plan.Derived;
 import io.pgroll.core.plan.Grants;
+import io.pgroll.core.plan.Memo;
 import io.pgroll.core.plan.PlanContext;
 import io.pgroll.core.plan.StartSchedule;
 import io.pgroll.core.plan.Step;
@@ -129,13 +130,7 @@ final class StartRunner {
                 if (m.operations().stream().anyMatch(op -> op instanceof RawSql sql && sql.isolated())) {
                     current = engine.liveSchema();
                 }
-                Optional<String> previous = previousVersionSchema(m);
-                steps.add(Step.sql("CREATE SCHEMA " + Sql.ident(vs),
-                        journal.memo().save(VERSION_SCHEMA_CREATED, Sql.literal(vs))));
-                steps.addAll(engine.viewSteps(current, vs));
-                // The previous version stays live until complete, and was made by an older run or another tool that
-                // granted nothing, or before the clients' roles were granted their table privileges.
-                previous.ifPresent(p -> steps.add(Step.sql(Grants.toVersionSchema(engine.schema(), p))));
+                steps.addAll(versionSchemaSteps(engine, m, current, journal.memo()));
                 engine.runJournaled(steps, steps.size(), journal, stepsDone, resumeAt);
             }
             journal.enter(Journal.Phase.STARTED);
@@ -194,7 +189,7 @@ final class StartRunner {
                 : new PgRollException(message, e);
     }
 
-    private static Map<String, List<TriggerSpec>> upTriggersByTable(List<TriggerSpec> triggers) {
+    static Map<String, List<TriggerSpec>> upTriggersByTable(List<TriggerSpec> triggers) {
         Map<String, List<TriggerSpec>> byTable = new LinkedHashMap<>();
         triggers.stream().filter(t -> t.direction() == TriggerSpec.Direction.UP)
                 .forEach(t -> byTable.computeIfAbsent(t.physicalTable(), k -> new ArrayList<>()).add(t));
@@ -220,8 +215,20 @@ final class StartRunner {
         }
     }
 
+    /** The steps that create the version schema of {@code m} over {@code current}, and grant on the previous one. */
+    static List<Step> versionSchemaSteps(EngineContext engine, Migration m, Schema current, Memo memo) {
+        String vs = engine.versionSchema(m);
+        List<Step> steps = new ArrayList<>();
+        steps.add(Step.sql("CREATE SCHEMA " + Sql.ident(vs), memo.save(VERSION_SCHEMA_CREATED, Sql.literal(vs))));
+        steps.addAll(engine.viewSteps(current, vs));
+        // The previous version stays live until complete, and was made by an older run or another tool that
+        // granted nothing, or before the clients' roles were granted their table privileges.
+        previousVersionSchema(engine, m).ifPresent(p -> steps.add(Step.sql(Grants.toVersionSchema(engine.schema(), p))));
+        return steps;
+    }
+
     /** The version schema that stays live beside the one {@code m} creates, whether that one exists yet or not. */
-    private Optional<String> previousVersionSchema(Migration m) {
+    static Optional<String> previousVersionSchema(EngineContext engine, Migration m) {
         Optional<String> latest = engine.state().latestVersion(engine.schema());
         Optional<String> previous = latest.isPresent() && latest.get().equals(m.version())
                 ? engine.state().previousVersion(engine.schema()) : latest;
