@@ -1,0 +1,144 @@
+package io.pgroll.convert;
+
+/**
+ * Finds places in SQL source text that the parse tree does not give (where an expression ends, a keyword at the
+ * top level), skipping quoted strings, quoted identifiers, dollar quotes and comments.
+ */
+final class SqlText {
+
+    private SqlText() {}
+
+    /** The index just after the quoted string, identifier, dollar quote or comment starting at {@code i}, else i. */
+    static int skip(String s, int i) {
+        int n = s.length();
+        char c = s.charAt(i);
+        if (c == '\'' || c == '"') {
+            int j = i + 1;
+            while (j < n) {
+                if (s.charAt(j) == c) {
+                    if (j + 1 < n && s.charAt(j + 1) == c) {
+                        j += 2;
+                        continue;
+                    }
+                    return j + 1;
+                }
+                if (c == '\'' && s.charAt(j) == '\\' && i > 0 && (s.charAt(i - 1) == 'E' || s.charAt(i - 1) == 'e')) {
+                    j++;
+                }
+                j++;
+            }
+            return n;
+        }
+        if (c == '-' && i + 1 < n && s.charAt(i + 1) == '-') {
+            int j = s.indexOf('\n', i);
+            return j < 0 ? n : j + 1;
+        }
+        if (c == '/' && i + 1 < n && s.charAt(i + 1) == '*') {
+            int depth = 0;
+            int j = i;
+            while (j < n) {
+                if (s.startsWith("/*", j)) {
+                    depth++;
+                    j += 2;
+                } else if (s.startsWith("*/", j)) {
+                    depth--;
+                    j += 2;
+                    if (depth == 0) {
+                        return j;
+                    }
+                } else {
+                    j++;
+                }
+            }
+            return n;
+        }
+        if (c == '$' && (i == 0 || !Character.isLetterOrDigit(s.charAt(i - 1)) && s.charAt(i - 1) != '_')) {
+            int j = i + 1;
+            while (j < n && (Character.isLetterOrDigit(s.charAt(j)) || s.charAt(j) == '_')) {
+                j++;
+            }
+            if (j < n && s.charAt(j) == '$' && !Character.isDigit(s.charAt(Math.min(i + 1, n - 1)))) {
+                String tag = s.substring(i, j + 1);
+                int end = s.indexOf(tag, j + 1);
+                return end < 0 ? n : end + tag.length();
+            }
+        }
+        return i;
+    }
+
+    /** Where the expression starting at {@code from} ends: a top-level {@code ,}, {@code )} or {@code ;}. */
+    static int expressionEnd(String s, int from) {
+        int depth = 0;
+        int i = from;
+        while (i < s.length()) {
+            int next = skip(s, i);
+            if (next != i) {
+                i = next;
+                continue;
+            }
+            char c = s.charAt(i);
+            if (c == '(' || c == '[') {
+                depth++;
+            } else if (c == ')' || c == ']') {
+                if (depth == 0) {
+                    return i;
+                }
+                depth--;
+            } else if ((c == ',' || c == ';') && depth == 0) {
+                return i;
+            }
+            i++;
+        }
+        return s.length();
+    }
+
+    /** The first top-level (not in parentheses) occurrence of {@code word} at or after {@code from}, else -1. */
+    static int keyword(String s, int from, int to, String word) {
+        int depth = 0;
+        int i = from;
+        while (i < to) {
+            int next = skip(s, i);
+            if (next != i) {
+                i = next;
+                continue;
+            }
+            char c = s.charAt(i);
+            if (c == '(') {
+                depth++;
+            } else if (c == ')') {
+                depth--;
+            } else if (depth == 0 && s.regionMatches(true, i, word, 0, word.length())
+                    && (i == 0 || !isWordChar(s.charAt(i - 1)))
+                    && (i + word.length() >= s.length() || !isWordChar(s.charAt(i + word.length())))) {
+                return i;
+            }
+            i++;
+        }
+        return -1;
+    }
+
+    /** The text inside the first parenthesis at or after {@code from}, trimmed; null when there is none. */
+    static String parenthesised(String s, int from) {
+        int i = from;
+        while (i < s.length()) {
+            int next = skip(s, i);
+            if (next != i) {
+                i = next;
+                continue;
+            }
+            if (s.charAt(i) == '(') {
+                int end = expressionEnd(s, i + 1);
+                while (end < s.length() && s.charAt(end) != ')') {
+                    end = expressionEnd(s, end + 1);
+                }
+                return s.substring(i + 1, Math.min(end, s.length())).trim();
+            }
+            i++;
+        }
+        return null;
+    }
+
+    private static boolean isWordChar(char c) {
+        return Character.isLetterOrDigit(c) || c == '_' || c == '$';
+    }
+}
