@@ -49,7 +49,7 @@ public final class Converter {
     private static PgQuery parser;
 
     /** Invalid SQL: the message names the line and column (1-based) where PostgreSQL's parser stopped. */
-    public static final class ConvertException extends RuntimeException {
+    public static final class ConvertException extends io.pgroll.core.PgRollException {
         private static final long serialVersionUID = 1L;
         private final int line;
         private final int column;
@@ -91,7 +91,7 @@ public final class Converter {
             try {
                 tree = parser.parse(sql);
             } catch (PgQuery.ParseError e) {
-                int at = e.cursor < 0 ? sql.length() : Math.min(e.cursor, sql.length());
+                int at = e.cursor < 0 ? sql.length() : Math.min(e.cursor, sql.length()); // in characters
                 int line = 1;
                 int lineStart = 0;
                 for (int i = 0; i < at; i++) {
@@ -213,7 +213,7 @@ public final class Converter {
                             && !deferrable(c)) {
                         pkColumns.addAll(strings(c.path("keys")));
                     } else {
-                        constraints.add(tableConstraint(c));
+                        constraints.add(tableConstraint(table, c));
                     }
                 } else {
                     throw new Raw(); // LIKE
@@ -285,7 +285,7 @@ public final class Converter {
                         defaultValue = expressionAfter("DEFAULT", location(c), cLimit);
                     }
                     case "CONSTR_CHECK" -> check = new CheckConstraint(
-                            named ? c.path("conname").asText() : table + "_" + name + "_check",
+                            named ? c.path("conname").asText() : bare(table) + "_" + name + "_check",
                             parenthesisedAfter(location(c)), c.path("is_no_inherit").asBoolean(false));
                     case "CONSTR_FOREIGN" -> {
                         List<String> pkAttrs = strings(c.path("pk_attrs"));
@@ -293,17 +293,15 @@ public final class Converter {
                             throw new Raw();
                         }
                         references = new ForeignKeyReference(
-                                named ? c.path("conname").asText() : table + "_" + name + "_fkey",
+                                named ? c.path("conname").asText() : bare(table) + "_" + name + "_fkey",
                                 relationName(c.path("pktable")), pkAttrs.get(0), action(c.path("fk_del_action")),
                                 action(c.path("fk_upd_action")), match(c.path("fk_matchtype")), false, false);
                     }
                     case "CONSTR_GENERATED" -> generated = new ColumnGenerated(parenthesisedAfter(location(c)), null);
                     case "CONSTR_IDENTITY" -> {
-                        if (c.has("options")) {
-                            throw new Raw(); // sequence options: not converted yet
-                        }
                         generated = new ColumnGenerated(null, new ColumnGenerated.Identity(
-                                c.path("generated_when").asText().equals("d") ? "BY DEFAULT" : "ALWAYS", null));
+                                c.path("generated_when").asText().equals("d") ? "BY DEFAULT" : "ALWAYS",
+                                c.has("options") ? sequenceOptions(c.path("options")) : null));
                     }
                     default -> throw new Raw();
                 }
@@ -316,11 +314,11 @@ public final class Converter {
                     references, null, generated);
         }
 
-        Constraint tableConstraint(JsonNode c) throws Raw {
-            if (!c.has("conname") || c.path("skip_validation").asBoolean(false)) {
+        Constraint tableConstraint(String table, JsonNode c) throws Raw {
+            if (c.path("skip_validation").asBoolean(false)) {
                 throw new Raw();
             }
-            String name = c.path("conname").asText();
+            String name = c.has("conname") ? c.path("conname").asText() : defaultName(table, c);
             boolean deferrable = c.path("deferrable").asBoolean(false);
             boolean deferred = c.path("initdeferred").asBoolean(false);
             io.pgroll.core.migration.IndexParameters params = indexParameters(c);
@@ -337,14 +335,12 @@ public final class Converter {
             };
         }
 
-        io.pgroll.core.migration.IndexParameters indexParameters(JsonNode c) throws Raw {
-            if (c.has("options")) {
-                throw new Raw();
-            }
-            if (!c.has("indexspace") && !c.has("including")) {
+        io.pgroll.core.migration.IndexParameters indexParameters(JsonNode c) {
+            if (!c.has("indexspace") && !c.has("including") && !c.has("options")) {
                 return null;
             }
-            return new io.pgroll.core.migration.IndexParameters(c.path("indexspace").asText(null), null,
+            return new io.pgroll.core.migration.IndexParameters(c.path("indexspace").asText(null),
+                    c.has("options") ? definitions(c.path("options")) : null,
                     c.has("including") ? strings(c.path("including")) : null);
         }
 
@@ -362,7 +358,7 @@ public final class Converter {
 
         List<Operation> alterTable(JsonNode n) throws Raw {
             if (!n.path("objtype").asText().equals("OBJECT_TABLE") || n.path("missing_ok").asBoolean(false)
-                    || !n.path("relation").path("inh").asBoolean(true)) {
+                    || !n.path("relation").path("inh").asBoolean(false)) {
                 throw new Raw();
             }
             String table = relationName(n.path("relation"));
@@ -499,7 +495,7 @@ public final class Converter {
         }
 
         List<Operation> drop(JsonNode n) throws Raw {
-            if (n.path("behavior").asText().equals("DROP_CASCADE") || n.path("concurrent").asBoolean(false)) {
+            if (n.path("behavior").asText().equals("DROP_CASCADE")) {
                 throw new Raw();
             }
             JsonNode objects = n.path("objects");
@@ -520,7 +516,7 @@ public final class Converter {
 
         Operation createIndex(JsonNode n) throws Raw {
             String method = n.path("accessMethod").asText("btree");
-            if (n.has("tableSpace") || n.has("indexIncludingParams") || !n.path("relation").path("inh").asBoolean(true)
+            if (n.has("tableSpace") || n.has("indexIncludingParams") || !n.path("relation").path("inh").asBoolean(false)
                     || n.path("nulls_not_distinct").asBoolean(false) || !INDEX_METHODS.contains(method)
                     || !n.has("idxname")) {
                 throw new Raw();
@@ -558,20 +554,11 @@ public final class Converter {
             if (n.has("whereClause")) {
                 int at = SqlText.keyword(src.substring(0, end), start, end, "WHERE");
                 predicate = text(at + "WHERE".length(), end).trim();
-                if (predicate.endsWith(";")) {
-                    predicate = predicate.substring(0, predicate.length() - 1).trim();
-                }
+                predicate = SqlText.unparenthesised(predicate);
             }
-            String storage = null;
-            if (n.has("options")) {
-                List<String> params = new ArrayList<>();
-                for (JsonNode o : n.path("options")) {
-                    params.add(defElem(o.path("DefElem")));
-                }
-                storage = String.join(", ", params);
-            }
+            String storage = n.has("options") ? definitions(n.path("options")) : null;
             return new CreateIndex(n.path("idxname").asText(), relationName(n.path("relation")), fields,
-                    n.has("accessMethod") ? method : null, n.path("unique").asBoolean(false), predicate, storage);
+                    method, n.path("unique").asBoolean(false), predicate, storage);
         }
 
         int location(JsonNode wrapped) {
@@ -586,6 +573,11 @@ public final class Converter {
     static String relationName(JsonNode rangeVar) {
         String name = rangeVar.path("relname").asText();
         return rangeVar.has("schemaname") ? rangeVar.path("schemaname").asText() + "." + name : name;
+    }
+
+    /** The table name without its schema. */
+    static String bare(String table) {
+        return table.substring(table.lastIndexOf('.') + 1);
     }
 
     static List<String> strings(JsonNode list) {
@@ -637,6 +629,43 @@ public final class Converter {
             case "p" -> "PARTIAL";
             default -> "SIMPLE";
         };
+    }
+
+    /** The name PostgreSQL gives an unnamed table constraint (for a check: without its columns). */
+    static String defaultName(String table, JsonNode c) {
+        String bare = bare(table);
+        return switch (c.path("contype").asText()) {
+            case "CONSTR_PRIMARY" -> bare + "_pkey";
+            case "CONSTR_UNIQUE" -> bare + "_" + String.join("_", strings(c.path("keys"))) + "_key";
+            case "CONSTR_FOREIGN" -> bare + "_" + String.join("_", strings(c.path("fk_attrs"))) + "_fkey";
+            case "CONSTR_EXCLUSION" -> bare + "_excl";
+            default -> bare + "_check";
+        };
+    }
+
+    /** {@code WITH (a = 1, b)} options as pgroll writes storage parameters: {@code a=1, b}. */
+    static String definitions(JsonNode options) {
+        List<String> params = new ArrayList<>();
+        for (JsonNode o : options) {
+            params.add(defElem(o.path("DefElem")));
+        }
+        return String.join(", ", params);
+    }
+
+    /** Identity sequence options as pgroll writes them: {@code start 1 increment 1 cycle  cache 1}. */
+    static String sequenceOptions(JsonNode options) {
+        List<String> parts = new ArrayList<>();
+        for (JsonNode o : options) {
+            JsonNode d = o.path("DefElem");
+            String name = d.path("defname").asText();
+            JsonNode arg = d.path("arg");
+            if (arg.has("Boolean")) {
+                parts.add(arg.path("Boolean").path("boolval").asBoolean(false) ? name + " " : "no " + name);
+            } else {
+                parts.add(name + " " + constant(arg));
+            }
+        }
+        return String.join(" ", parts);
     }
 
     static String defElem(JsonNode d) {
@@ -707,7 +736,7 @@ public final class Converter {
         }
         StringBuilder out = new StringBuilder(name);
         if (!mods.isEmpty()) {
-            out.append('(').append(String.join(",", mods)).append(')');
+            out.append('(').append(String.join(", ", mods)).append(')');
         }
         for (JsonNode b : t.path("arrayBounds")) {
             int bound = b.path("Integer").path("ival").asInt(-1);

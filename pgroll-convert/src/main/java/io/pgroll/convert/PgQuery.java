@@ -175,9 +175,9 @@ final class PgQuery {
             int error = memory.readInt(result + 8);
             if (error != 0) {
                 int message = memory.readInt(error);
-                int cursor = memory.readInt(error + 16); // 1-based byte offset, 0 if unknown
+                int cursor = memory.readInt(error + 16); // 1-based, in characters; 0 if unknown
                 throw new ParseError(message == 0 ? "syntax error" : memory.readCString(message),
-                        cursor <= 0 ? -1 : charOffset(bytes, cursor - 1));
+                        cursor <= 0 ? -1 : cursor - 1);
             }
             return memory.readCString(tree);
         } finally {
@@ -186,11 +186,5 @@ final class PgQuery {
                 freeParseResult.apply(result);
             }
         }
-    }
-
-    /** The character offset in the Java string of a byte offset in its UTF-8 encoding. */
-    static int charOffset(byte[] utf8, int byteOffset) {
-        int end = Math.min(byteOffset, utf8.length);
-        return new String(utf8, 0, end, StandardCharsets.UTF_8).length();
     }
 }

@@ -141,4 +141,13 @@ final class SqlText {
     private static boolean isWordChar(char c) {
         return Character.isLetterOrDigit(c) || c == '_' || c == '$';
     }
+
+    /** {@code s} without parentheses that enclose all of it: {@code ((a > 0))} is {@code a > 0}. */
+    static String unparenthesised(String s) {
+        String out = s.trim();
+        while (out.startsWith("(") && expressionEnd(out, 1) == out.length() - 1) {
+            out = out.substring(1, out.length() - 1).trim();
+        }
+        return out;
+    }
 }
