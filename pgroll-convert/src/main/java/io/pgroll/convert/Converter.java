@@ -441,10 +441,10 @@ public final class Converter {
         }
 
         Operation addConstraint(String table, JsonNode c) throws Raw {
-            if (!c.has("conname") || c.path("skip_validation").asBoolean(false) || deferrable(c)) {
+            if (c.path("skip_validation").asBoolean(false) || deferrable(c)) {
                 throw new Raw();
             }
-            String name = c.path("conname").asText();
+            String name = c.has("conname") ? c.path("conname").asText() : defaultName(table, c);
             switch (c.path("contype").asText()) {
                 case "CONSTR_UNIQUE": {
                     if (c.path("nulls_not_distinct").asBoolean(false) || c.has("including") || c.has("options")
@@ -461,9 +461,12 @@ public final class Converter {
                             placeholders(columns), placeholders(columns));
                 }
                 case "CONSTR_CHECK": {
+                    if (c.path("is_no_inherit").asBoolean(false)) {
+                        throw new Raw();
+                    }
                     List<String> columns = List.of(PLACEHOLDER_COLUMN);
                     return new CreateConstraint(table, name, "check", columns, parenthesisedAfter(location(c)),
-                            c.path("is_no_inherit").asBoolean(false), null, null, placeholders(columns),
+                            false, null, null, placeholders(columns),
                             placeholders(columns));
                 }
                 default:

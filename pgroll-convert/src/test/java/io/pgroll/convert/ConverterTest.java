@@ -79,7 +79,6 @@ class ConverterTest {
         ALTER TABLE foo ADD CONSTRAINT bar UNIQUE (a, b) | {"create_constraint":{"table":"foo","name":"bar","type":"unique","columns":["a","b"],"up":{"a":"TODO","b":"TODO"},"down":{"a":"TODO","b":"TODO"}}}
         ALTER TABLE foo ADD CONSTRAINT fk_bar_c FOREIGN KEY (a, b) REFERENCES bar (c, d) ON DELETE SET NULL | {"create_constraint":{"table":"foo","name":"fk_bar_c","type":"foreign_key","columns":["a","b"],"references":{"table":"bar","columns":["c","d"],"on_delete":"SET NULL","on_update":"NO ACTION","match_type":"SIMPLE"},"up":{"a":"TODO","b":"TODO"},"down":{"a":"TODO","b":"TODO"}}}
         ALTER TABLE foo ADD CONSTRAINT bar CHECK (age > 0) | {"create_constraint":{"table":"foo","name":"bar","type":"check","columns":["placeholder"],"check":"age > 0","up":{"placeholder":"TODO"},"down":{"placeholder":"TODO"}}}
-        ALTER TABLE foo ADD CONSTRAINT bar CHECK (age > 0) NO INHERIT | {"create_constraint":{"table":"foo","name":"bar","type":"check","columns":["placeholder"],"check":"age > 0","no_inherit":true,"up":{"placeholder":"TODO"},"down":{"placeholder":"TODO"}}}
         ALTER TABLE foo DROP COLUMN bar           | {"drop_column":{"table":"foo","column":"bar","down":"TODO"}}
         ALTER TABLE foo DROP COLUMN bar RESTRICT  | {"drop_column":{"table":"foo","column":"bar","down":"TODO"}}
         ALTER TABLE foo DROP CONSTRAINT bar       | {"drop_multicolumn_constraint":{"table":"foo","name":"bar","up":{"placeholder":"TODO"},"down":{"placeholder":"TODO"}}}
@@ -147,6 +146,7 @@ class ConverterTest {
         "ALTER TABLE foo ADD CONSTRAINT bar UNIQUE (a) USING INDEX TABLESPACE baz",
         "ALTER TABLE foo ADD CONSTRAINT fk FOREIGN KEY (a) REFERENCES bar (c) NOT VALID",
         "ALTER TABLE foo ADD CONSTRAINT bar CHECK (age > 0) NOT VALID",
+        "ALTER TABLE foo ADD CONSTRAINT bar CHECK (age > 0) NO INHERIT",
         "ALTER TABLE foo ADD CONSTRAINT bar PRIMARY KEY (a)",
         "ALTER TABLE foo ADD CONSTRAINT bar EXCLUDE USING gist (a WITH &&)",
         "ALTER TABLE foo DROP COLUMN bar CASCADE", "ALTER TABLE foo DROP COLUMN IF EXISTS bar",
@@ -259,6 +259,10 @@ class ConverterTest {
                 {"create_table":{"name":"foo","columns":[{"name":"a","type":"int","nullable":true},{"name":"b","type":"int","nullable":true}],
                  "constraints":[{"name":"foo_a_b_key","type":"unique","columns":["a","b"]},{"name":"foo_check","type":"check","check":"a > b"},
                  {"name":"foo_b_fkey","type":"foreign_key","columns":["b"],"references":{"table":"bar","columns":["id"],"on_delete":"NO ACTION","on_update":"NO ACTION","match_type":"SIMPLE"}}]}}""");
+        assertConverts("ALTER TABLE s.foo ADD UNIQUE (a), ADD CHECK (a > 0), ADD FOREIGN KEY (b) REFERENCES bar (id)", """
+                {"create_constraint":{"table":"s.foo","name":"foo_a_key","type":"unique","columns":["a"],"up":{"a":"TODO"},"down":{"a":"TODO"}}},
+                {"create_constraint":{"table":"s.foo","name":"foo_check","type":"check","columns":["placeholder"],"check":"a > 0","up":{"placeholder":"TODO"},"down":{"placeholder":"TODO"}}},
+                {"create_constraint":{"table":"s.foo","name":"foo_b_fkey","type":"foreign_key","columns":["b"],"references":{"table":"bar","columns":["id"],"on_delete":"NO ACTION","on_update":"NO ACTION","match_type":"SIMPLE"},"up":{"b":"TODO"},"down":{"b":"TODO"}}}""");
         assertConverts("CREATE TABLE foo(a int, b int, PRIMARY KEY (a, b))", """
                 {"create_table":{"name":"foo","columns":[{"name":"a","type":"int","pk":true},{"name":"b","type":"int","pk":true}]}}""");
     }
