@@ -397,12 +397,15 @@ public final class Converter {
                         throw new Raw();
                     }
                     String up = PLACEHOLDER_SQL;
+                    String down = PLACEHOLDER_SQL;
                     if (cd.has("raw_default")) {
-                        // USING expr: the expression computes the new column's values (pgroll: raw sql)
+                        // beyond pgroll (raw sql): USING's expression computes the new column's values, and the old
+                        // column takes the new one's values back by assignment, as a migration runnable as it is
                         up = expressionAfter("USING", from, limit);
+                        down = identifier(column);
                     }
                     return new AlterColumn(table, column, typeName(cd.path("typeName")), null, null, null, null,
-                            TriState.ABSENT, TriState.ABSENT, up, PLACEHOLDER_SQL);
+                            TriState.ABSENT, TriState.ABSENT, up, down);
                 }
                 case "AT_ColumnDefault": {
                     TriState value = TriState.NULL;
@@ -578,6 +581,11 @@ public final class Converter {
         return rangeVar.has("schemaname") ? rangeVar.path("schemaname").asText() + "." + name : name;
     }
 
+    /** {@code name} as an SQL identifier: quoted unless it is a plain lower-case one. */
+    static String identifier(String name) {
+        return name.matches("[a-z_][a-z0-9_$]*") ? name : "\"" + name.replace("\"", "\"\"") + "\"";
+    }
+
     /** The table name without its schema. */
     static String bare(String table) {
         return table.substring(table.lastIndexOf('.') + 1);
@@ -716,7 +724,7 @@ public final class Converter {
         } else {
             List<String> quoted = new ArrayList<>();
             for (String part : names) {
-                quoted.add(part.matches("[a-z_][a-z0-9_$]*") ? part : "\"" + part.replace("\"", "\"\"") + "\"");
+                quoted.add(identifier(part));
             }
             name = String.join(".", quoted);
         }

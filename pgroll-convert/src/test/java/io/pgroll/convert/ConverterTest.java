@@ -228,10 +228,12 @@ class ConverterTest {
     @Test
     void alterColumnTypeUsingGivesUp() {
         assertConverts("ALTER TABLE users ALTER COLUMN age TYPE bigint USING age::bigint", """
-                {"alter_column":{"table":"users","column":"age","type":"bigint","up":"age::bigint","down":"TODO"}}""");
+                {"alter_column":{"table":"users","column":"age","type":"bigint","up":"age::bigint","down":"age"}}""");
+        assertConverts("ALTER TABLE t ALTER COLUMN \"A b\" TYPE int USING 0", """
+                {"alter_column":{"table":"t","column":"A b","type":"int","up":"0","down":"\\"A b\\""}}""");
         assertConverts("ALTER TABLE t ALTER COLUMN a TYPE int USING (CASE WHEN a = '' THEN 0 ELSE a::int END), "
                 + "ALTER COLUMN b TYPE text", """
-                {"alter_column":{"table":"t","column":"a","type":"int","up":"(CASE WHEN a = '' THEN 0 ELSE a::int END)","down":"TODO"}},
+                {"alter_column":{"table":"t","column":"a","type":"int","up":"(CASE WHEN a = '' THEN 0 ELSE a::int END)","down":"a"}},
                 {"alter_column":{"table":"t","column":"b","type":"text","up":"TODO","down":"TODO"}}""");
     }
 
