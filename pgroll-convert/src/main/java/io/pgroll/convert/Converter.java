@@ -82,6 +82,10 @@ public final class Converter {
 
     /** The migration (without a name) of the SQL statements of {@code sql}. */
     public static Migration convert(String sql) {
+        sql = SqlText.withoutMetaCommands(sql); // beyond pgroll: psql's meta-commands are not SQL
+        if (sql.isBlank()) {
+            return new Migration(null, null, List.of());
+        }
         byte[] utf8 = sql.getBytes(StandardCharsets.UTF_8);
         String tree;
         synchronized (Converter.class) {
@@ -128,8 +132,12 @@ public final class Converter {
         final int end;
         final JsonNode node;
 
+        /** The source up to the statement's end (so that scans stop there), with the same offsets as {@code src}. */
+        final String bounded;
+
         Statement(String src, int start, int end, JsonNode node) {
             this.src = src;
+            this.bounded = src.substring(0, end);
             this.start = start;
             this.end = end;
             this.node = node;
@@ -166,13 +174,12 @@ public final class Converter {
 
         /** The expression text starting at {@code from}, up to a top-level , ) ; or the statement's end. */
         String expressionAt(int from, int limit) {
-            String s = src.substring(0, end);
-            return text(from, Math.min(limit, SqlText.expressionEnd(s, from))).trim();
+            return text(from, Math.min(limit, SqlText.expressionEnd(bounded, from))).trim();
         }
 
         /** The text after the keyword {@code word} that starts at or after {@code from}. */
         String expressionAfter(String word, int from, int limit) throws Raw {
-            int at = SqlText.keyword(src.substring(0, end), from, end, word);
+            int at = SqlText.keyword(bounded, from, end, word);
             if (at < 0) {
                 throw new Raw();
             }
@@ -180,7 +187,7 @@ public final class Converter {
         }
 
         String parenthesisedAfter(int from) throws Raw {
-            String s = SqlText.parenthesised(src.substring(0, end), from);
+            String s = SqlText.parenthesised(bounded, from);
             if (s == null) {
                 throw new Raw();
             }
@@ -367,7 +374,7 @@ public final class Converter {
             // sub-commands carry no location: their text is the statement's, split at top-level commas
             List<Integer> bounds = new ArrayList<>();
             bounds.add(start);
-            String s = src.substring(0, end);
+            String s = bounded;
             for (int at = SqlText.expressionEnd(s, start); at < end && s.charAt(at) == ',';
                     at = SqlText.expressionEnd(s, at + 1)) {
                 bounds.add(at + 1);
@@ -558,7 +565,7 @@ public final class Converter {
             }
             String predicate = null;
             if (n.has("whereClause")) {
-                int at = SqlText.keyword(src.substring(0, end), start, end, "WHERE");
+                int at = SqlText.keyword(bounded, start, end, "WHERE");
                 predicate = text(at + "WHERE".length(), end).trim();
                 predicate = SqlText.unparenthesised(predicate);
             }

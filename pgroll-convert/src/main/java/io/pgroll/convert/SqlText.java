@@ -150,4 +150,39 @@ final class SqlText {
         }
         return out;
     }
+
+    /**
+     * {@code s} with its psql meta-commands (a line starting with a backslash outside any literal, comment or
+     * statement text, e.g. pg_dump's {@code \restrict}) replaced by spaces: same length, same lines.
+     */
+    static String withoutMetaCommands(String s) {
+        StringBuilder out = new StringBuilder(s);
+        int i = 0;
+        boolean lineStart = true;
+        while (i < s.length()) {
+            int next = skip(s, i);
+            if (next != i) {
+                i = next;
+                lineStart = s.charAt(i - 1) == '\n';
+                continue;
+            }
+            char c = s.charAt(i);
+            if (lineStart && c == '\\') {
+                int end = s.indexOf('\n', i);
+                end = end < 0 ? s.length() : end;
+                for (int k = i; k < end; k++) {
+                    out.setCharAt(k, ' ');
+                }
+                i = end;
+                continue;
+            }
+            if (c == '\n') {
+                lineStart = true;
+            } else if (c != ' ' && c != '\t' && c != '\r') {
+                lineStart = false;
+            }
+            i++;
+        }
+        return out.toString();
+    }
 }

@@ -115,6 +115,13 @@ class ConverterTest {
         CREATE UNIQUE INDEX idx_name ON foo (bar)              | {"create_index":{"name":"idx_name","table":"foo","method":"btree","unique":true,"columns":[{"column":"bar"}]}}
         CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_name ON foo (bar) | {"create_index":{"name":"idx_name","table":"foo","method":"btree","columns":[{"column":"bar"}]}}
         CREATE INDEX idx_name ON foo (bar) WHERE (foo > 0)     | {"create_index":{"name":"idx_name","table":"foo","method":"btree","columns":[{"column":"bar"}],"predicate":"foo > 0"}}
+        CREATE INDEX idx_name ON foo USING brin (bar)          | {"create_index":{"name":"idx_name","table":"foo","method":"brin","columns":[{"column":"bar"}]}}
+        CREATE INDEX idx_name ON foo USING spgist (bar)        | {"create_index":{"name":"idx_name","table":"foo","method":"spgist","columns":[{"column":"bar"}]}}
+        CREATE INDEX idx_name ON foo (bar, baz)                | {"create_index":{"name":"idx_name","table":"foo","method":"btree","columns":[{"column":"bar"},{"column":"baz"}]}}
+        CREATE INDEX idx_name ON foo (bar) WHERE foo > 0       | {"create_index":{"name":"idx_name","table":"foo","method":"btree","columns":[{"column":"bar"}],"predicate":"foo > 0"}}
+        CREATE INDEX idx_name ON foo (bar) WITH (buffering = ON) | {"create_index":{"name":"idx_name","table":"foo","method":"btree","columns":[{"column":"bar"}],"storage_parameters":"buffering=on"}}
+        CREATE INDEX idx_name ON foo (bar) WITH (fillfactor = 70, deduplicate_items = true) | {"create_index":{"name":"idx_name","table":"foo","method":"btree","columns":[{"column":"bar"}],"storage_parameters":"fillfactor=70, deduplicate_items=true"}}
+        CREATE INDEX idx_name ON foo (bar opclass (test = test)) | {"create_index":{"name":"idx_name","table":"foo","method":"btree","columns":[{"column":"bar","opclass":{"name":"opclass","params":["test=test"]}}]}}
         CREATE INDEX idx_name ON foo (bar) WITH (fillfactor = 70) | {"create_index":{"name":"idx_name","table":"foo","method":"btree","columns":[{"column":"bar"}],"storage_parameters":"fillfactor=70"}}
         """)
     void createIndex(String sql, String expected) {
@@ -211,6 +218,31 @@ class ConverterTest {
                 Converter.convert("CREATE TABLE foo(a int);\nCREATE TYPE t AS ENUM ('x');\n"
                         + "ALTER TABLE foo DROP COLUMN a;ALTER TABLE foo RENAME b TO c;").operations());
         assertEquals(List.of(), Converter.convert("  -- nothing but a comment\n").operations());
+        assertEquals(List.of(), Converter.convert("").operations());
+        assertEquals(List.of(), Converter.convert(";;").operations());
+        // pgroll's convert_test "multiple statements with function definition multiline with comments"
+        String function = """
+                CREATE OR REPLACE FUNCTION check_password(uname TEXT, pass TEXT)
+                RETURNS BOOLEAN AS $$  -- check password for username
+                DECLARE passed BOOLEAN;
+                BEGIN
+                         SELECT  (pwd = $2) INTO passed
+                         FROM    pwds  -- from passwords table
+                         WHERE   username = $1; -- select password for username
+                         RETURN passed;
+                END; $$  LANGUAGE plpgsql
+                SECURITY DEFINER""";
+        List<Operation> expected = new java.util.ArrayList<>(ops("""
+                {"drop_table":{"name":"t1"}}, {"drop_index":{"name":"idx2"}}"""));
+        expected.add(new RawSql(function, null, false));
+        expected.addAll(ops("""
+                {"create_index":{"name":"idx1","table":"t1","method":"btree","columns":[{"column":"id"}]}},
+                {"sql":{"up":"CREATE TYPE t1"}}"""));
+        assertEquals(expected, Converter.convert("DROP TABLE t1; DROP INDEX idx2; " + function
+                + ";\nCREATE INDEX idx1 ON t1 (id);\nCREATE TYPE t1;").operations());
+        assertConverts("CREATE TABLE t1 (id INT);; DROP TYPE t1;;", """
+                {"create_table":{"name":"t1","columns":[{"name":"id","type":"int","nullable":true}]}},
+                {"sql":{"up":"DROP TYPE t1"}}""");
     }
 
     @Test
@@ -279,6 +311,8 @@ class ConverterTest {
         assertEquals(2, e.line());
         e = assertThrows(Converter.ConvertException.class, () -> Converter.convert("SELECT 'é' FROM;"));
         assertEquals("syntax error at or near \";\" at line 1, column 16", e.getMessage());
+        e = assertThrows(Converter.ConvertException.class, () -> Converter.convert("DROP INDEX idx1; DROP INDX idx2"));
+        assertEquals("syntax error at or near \"INDX\" at line 1, column 23", e.getMessage());
         e = assertThrows(Converter.ConvertException.class, () -> Converter.convert("SELECT 'unterminated"));
         assertTrue(e.getMessage().startsWith("unterminated quoted string at or near"), e.getMessage());
     }
