@@ -163,7 +163,8 @@ public final class Converter {
                 };
                 ops.addAll(converted);
             } catch (Raw e) {
-                ops.add(new RawSql(text(start, end).trim(), null, false));
+                // the statement from its first token: comments before it (pg_dump's headers) are not part of it
+                ops.add(new RawSql(text(SqlText.tokenStart(bounded, start), end).trim(), null, false));
             }
         }
 

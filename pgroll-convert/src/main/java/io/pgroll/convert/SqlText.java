@@ -185,4 +185,20 @@ final class SqlText {
         }
         return out.toString();
     }
+
+    /** The first index at or after {@code from} that is not white space or part of a comment. */
+    static int tokenStart(String s, int from) {
+        int i = from;
+        while (i < s.length()) {
+            char c = s.charAt(i);
+            if (Character.isWhitespace(c)) {
+                i++;
+            } else if (s.startsWith("--", i) || s.startsWith("/*", i)) {
+                i = skip(s, i);
+            } else {
+                break;
+            }
+        }
+        return i;
+    }
 }

@@ -195,15 +195,13 @@ class ConverterTest {
         List<Operation> ops = Converter.convert(sql).operations();
         assertEquals(9, ops.size(), ops.toString());
         assertEquals(new RawSql("""
-                -- a comment before
                 CREATE FUNCTION add(a int, b int) RETURNS int LANGUAGE plpgsql AS $body$
                 BEGIN
                   RETURN a + b; -- semicolons inside dollar quotes
                 END
                 $body$""", null, false), ops.get(0));
         assertEquals(new RawSql("DO $$ BEGIN RAISE NOTICE 'done; really'; END $$", null, false), ops.get(1));
-        assertEquals(new RawSql("/* block /* nested */ comment */ COPY foo (a, b) FROM stdin WITH (FORMAT csv)", null,
-                false), ops.get(2));
+        assertEquals(new RawSql("COPY foo (a, b) FROM stdin WITH (FORMAT csv)", null, false), ops.get(2));
         assertEquals(ops("{\"create_table\":{\"name\":\"j\",\"columns\":[{\"name\":\"x\",\"type\":\"int\",\"nullable\":true}]}}")
                 .get(0), ops.get(7));
     }
@@ -299,6 +297,23 @@ class ConverterTest {
                 {"create_constraint":{"table":"s.foo","name":"foo_b_fkey","type":"foreign_key","columns":["b"],"references":{"table":"bar","columns":["id"],"on_delete":"NO ACTION","on_update":"NO ACTION","match_type":"SIMPLE"},"up":{"b":"TODO"},"down":{"b":"TODO"}}}""");
         assertConverts("CREATE TABLE foo(a int, b int, PRIMARY KEY (a, b))", """
                 {"create_table":{"name":"foo","columns":[{"name":"a","type":"int","pk":true},{"name":"b","type":"int","pk":true}]}}""");
+    }
+
+    @Test
+    void schemaDumpOf533StatementsConverts() throws Exception {
+        // pg_dump 15 --schema-only of 40 tables with identity and generated columns, partitions, an exclusion
+        // constraint, enums, domains, functions, triggers, rules, policies, views and comments; starts with \restrict
+        String dump;
+        try (java.io.InputStream in = getClass().getResourceAsStream("schema-dump.sql")) {
+            dump = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        List<Operation> ops = Converter.convert(dump).operations();
+        assertEquals(533, ops.size());
+        assertTrue(ops.contains(ops("""
+                {"create_index":{"name":"t0_tags_idx","table":"app.t0","method":"gin","columns":[{"column":"tags"}]}}""")
+                .get(0)), ops.toString());
+        assertTrue(ops.contains(new RawSql("ALTER TABLE ONLY app.t0\n    ADD CONSTRAINT t0_pkey PRIMARY KEY (id)", null,
+                false)));
     }
 
     // ---- errors ----
