@@ -66,34 +66,16 @@ final class SqlText {
         return i;
     }
 
-    /** Where the expression starting at {@code from} ends: a top-level {@code ,}, {@code )} or {@code ;}. */
-    static int expressionEnd(String s, int from) {
-        int depth = 0;
-        int i = from;
-        while (i < s.length()) {
-            int next = skip(s, i);
-            if (next != i) {
-                i = next;
-                continue;
-            }
-            char c = s.charAt(i);
-            if (c == '(' || c == '[') {
-                depth++;
-            } else if (c == ')' || c == ']') {
-                if (depth == 0) {
-                    return i;
-                }
-                depth--;
-            } else if ((c == ',' || c == ';') && depth == 0) {
-                return i;
-            }
-            i++;
-        }
-        return s.length();
+    /** Tells whether the scan stops at character {@code c} at index {@code i}, {@code depth} brackets deep. */
+    private interface Stop {
+        boolean at(int i, char c, int depth);
     }
 
-    /** The first top-level (not in parentheses) occurrence of {@code word} at or after {@code from}, else -1. */
-    static int keyword(String s, int from, int to, String word) {
+    /**
+     * The first index in [{@code from}, {@code to}) outside literals and comments where {@code stop} says so, else -1;
+     * the depth of an opening or closing bracket is the one outside it.
+     */
+    private static int find(String s, int from, int to, Stop stop) {
         int depth = 0;
         int i = from;
         while (i < to) {
@@ -103,39 +85,42 @@ final class SqlText {
                 continue;
             }
             char c = s.charAt(i);
-            if (c == '(') {
-                depth++;
-            } else if (c == ')') {
+            if (c == ')' || c == ']') {
                 depth--;
-            } else if (depth == 0 && s.regionMatches(true, i, word, 0, word.length())
-                    && (i == 0 || !isWordChar(s.charAt(i - 1)))
-                    && (i + word.length() >= s.length() || !isWordChar(s.charAt(i + word.length())))) {
+            }
+            if (stop.at(i, c, c == ')' || c == ']' ? depth + 1 : depth)) {
                 return i;
+            }
+            if (c == '(' || c == '[') {
+                depth++;
             }
             i++;
         }
         return -1;
     }
 
+    /** Where the expression starting at {@code from} ends: a top-level {@code ,}, {@code )} or {@code ;}. */
+    static int expressionEnd(String s, int from) {
+        int end = find(s, from, s.length(), (i, c, depth) -> depth == 0 && (c == ',' || c == ';')
+                || depth == 0 && (c == ')' || c == ']'));
+        return end < 0 ? s.length() : end;
+    }
+
+    /** The first top-level (not in parentheses) occurrence of {@code word} at or after {@code from}, else -1. */
+    static int keyword(String s, int from, int to, String word) {
+        return find(s, from, to, (i, c, depth) -> depth == 0 && s.regionMatches(true, i, word, 0, word.length())
+                && (i == 0 || !isWordChar(s.charAt(i - 1)))
+                && (i + word.length() >= s.length() || !isWordChar(s.charAt(i + word.length()))));
+    }
+
     /** The text inside the first parenthesis at or after {@code from}, trimmed; null when there is none. */
     static String parenthesised(String s, int from) {
-        int i = from;
-        while (i < s.length()) {
-            int next = skip(s, i);
-            if (next != i) {
-                i = next;
-                continue;
-            }
-            if (s.charAt(i) == '(') {
-                int end = expressionEnd(s, i + 1);
-                while (end < s.length() && s.charAt(end) != ')') {
-                    end = expressionEnd(s, end + 1);
-                }
-                return s.substring(i + 1, Math.min(end, s.length())).trim();
-            }
-            i++;
+        int open = find(s, from, s.length(), (i, c, depth) -> c == '(');
+        if (open < 0) {
+            return null;
         }
-        return null;
+        int close = find(s, open + 1, s.length(), (i, c, depth) -> depth == 0 && c == ')');
+        return s.substring(open + 1, close < 0 ? s.length() : close).trim();
     }
 
     private static boolean isWordChar(char c) {
