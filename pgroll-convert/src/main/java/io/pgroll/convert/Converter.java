@@ -339,6 +339,11 @@ public final class Converter {
                         deferrable, deferred, false, c.path("is_no_inherit").asBoolean(false), null, null, null);
                 case "CONSTR_FOREIGN" -> new Constraint(name, "foreign_key", strings(c.path("fk_attrs")), null,
                         deferrable, deferred, false, false, foreignKey(c), null, null);
+                case "CONSTR_EXCLUSION" -> new Constraint(name, "exclude", null, null, deferrable, deferred, false,
+                        false, null, new Constraint.Exclude(c.path("access_method").asText("btree"),
+                                parenthesisedAfter(location(c)), c.has("where_clause")
+                                        ? SqlText.unparenthesised(expressionAfter("WHERE", location(c), end)) : null),
+                        params);
                 default -> throw new Raw();
             };
         }
@@ -657,9 +662,21 @@ public final class Converter {
             case "CONSTR_PRIMARY" -> bare + "_pkey";
             case "CONSTR_UNIQUE" -> bare + "_" + String.join("_", strings(c.path("keys"))) + "_key";
             case "CONSTR_FOREIGN" -> bare + "_" + String.join("_", strings(c.path("fk_attrs"))) + "_fkey";
-            case "CONSTR_EXCLUSION" -> bare + "_excl";
+            case "CONSTR_EXCLUSION" -> bare + "_" + String.join("_", exclusionColumns(c)) + "_excl";
             default -> bare + "_check";
         };
+    }
+
+    /** The columns of an exclusion constraint's elements (expressions have none). */
+    static List<String> exclusionColumns(JsonNode c) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode pair : c.path("exclusions")) {
+            JsonNode elem = pair.path("List").path("items").path(0).path("IndexElem");
+            if (elem.has("name")) {
+                out.add(elem.path("name").asText());
+            }
+        }
+        return out;
     }
 
     /** {@code WITH (a = 1, b)} options as pgroll writes storage parameters: {@code a=1, b}. */
