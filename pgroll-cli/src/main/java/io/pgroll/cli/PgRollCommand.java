@@ -34,6 +34,7 @@ import picocli.CommandLine.ScopeType;
                 BaselineCommand.class,
                 CreateCommand.class,
                 UpdateCommand.class,
+                ConvertCommand.class,
                 AnalyzeCommand.class,
                 LatestCommand.class,
                 EmbeddedCommand.class,

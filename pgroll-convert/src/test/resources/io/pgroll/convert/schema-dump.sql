@@ -1,0 +1,4306 @@
+--
+-- PostgreSQL database dump
+--
+
+\restrict oFaaq3LPIDfcJqfKh2hhdLuwC2nJF8VwMBDie8c91q4CPYEH8fqmeY2mFoE9laH
+
+-- Dumped from database version 15.15
+-- Dumped by pg_dump version 15.18 (Debian 15.18-0+deb12u1)
+
+SET statement_timeout = 0;
+SET lock_timeout = 0;
+SET idle_in_transaction_session_timeout = 0;
+SET client_encoding = 'UTF8';
+SET standard_conforming_strings = on;
+SELECT pg_catalog.set_config('search_path', '', false);
+SET check_function_bodies = false;
+SET xmloption = content;
+SET client_min_messages = warning;
+SET row_security = off;
+
+--
+-- Name: app; Type: SCHEMA; Schema: -; Owner: postgres
+--
+
+CREATE SCHEMA app;
+
+
+ALTER SCHEMA app OWNER TO postgres;
+
+--
+-- Name: btree_gist; Type: EXTENSION; Schema: -; Owner: -
+--
+
+CREATE EXTENSION IF NOT EXISTS btree_gist WITH SCHEMA public;
+
+
+--
+-- Name: EXTENSION btree_gist; Type: COMMENT; Schema: -; Owner: 
+--
+
+COMMENT ON EXTENSION btree_gist IS 'support for indexing common datatypes in GiST';
+
+
+--
+-- Name: mood; Type: TYPE; Schema: app; Owner: postgres
+--
+
+CREATE TYPE app.mood AS ENUM (
+    'sad',
+    'ok',
+    'happy'
+);
+
+
+ALTER TYPE app.mood OWNER TO postgres;
+
+--
+-- Name: pair; Type: TYPE; Schema: app; Owner: postgres
+--
+
+CREATE TYPE app.pair AS (
+	a integer,
+	b text
+);
+
+
+ALTER TYPE app.pair OWNER TO postgres;
+
+--
+-- Name: posint; Type: DOMAIN; Schema: app; Owner: postgres
+--
+
+CREATE DOMAIN app.posint AS integer NOT NULL
+	CONSTRAINT posint_check CHECK ((VALUE > 0));
+
+
+ALTER DOMAIN app.posint OWNER TO postgres;
+
+--
+-- Name: touch(); Type: FUNCTION; Schema: app; Owner: postgres
+--
+
+CREATE FUNCTION app.touch() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$ BEGIN NEW.updated := now(); RETURN NEW; END $$;
+
+
+ALTER FUNCTION app.touch() OWNER TO postgres;
+
+--
+-- Name: mysum(integer); Type: AGGREGATE; Schema: app; Owner: postgres
+--
+
+CREATE AGGREGATE app.mysum(integer) (
+    SFUNC = int4pl,
+    STYPE = integer
+);
+
+
+ALTER AGGREGATE app.mysum(integer) OWNER TO postgres;
+
+SET default_tablespace = '';
+
+SET default_table_access_method = heap;
+
+--
+-- Name: bookings; Type: TABLE; Schema: app; Owner: postgres
+--
+
+CREATE TABLE app.bookings (
+    id integer NOT NULL,
+    room integer,
+    during tsrange NOT NULL
+);
+
+
+ALTER TABLE app.bookings OWNER TO postgres;
+
+--
+-- Name: bookings_id_seq; Type: SEQUENCE; Schema: app; Owner: postgres
+--
+
+CREATE SEQUENCE app.bookings_id_seq
+    AS integer
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+
+ALTER TABLE app.bookings_id_seq OWNER TO postgres;
+
+--
+-- Name: bookings_id_seq; Type: SEQUENCE OWNED BY; Schema: app; Owner: postgres
+--
+
+ALTER SEQUENCE app.bookings_id_seq OWNED BY app.bookings.id;
+
+
+--
+-- Name: cache; Type: TABLE; Schema: app; Owner: postgres
+--
+
+CREATE UNLOGGED TABLE app.cache (
+    k text NOT NULL,
+    v bytea
+)
+WITH (fillfactor='70');
+
+
+ALTER TABLE app.cache OWNER TO postgres;
+
+--
+-- Name: rooms; Type: TABLE; Schema: app; Owner: postgres
+--
+
+CREATE TABLE app.rooms (
+    id integer NOT NULL,
+    name text NOT NULL COLLATE pg_catalog."C"
+);
+
+
+ALTER TABLE app.rooms OWNER TO postgres;
+
+--
+-- Name: mv; Type: MATERIALIZED VIEW; Schema: app; Owner: postgres
+--
+
+CREATE MATERIALIZED VIEW app.mv AS
+ SELECT rooms.id,
+    rooms.name
+   FROM app.rooms
+  WITH NO DATA;
+
+
+ALTER TABLE app.mv OWNER TO postgres;
+
+--
+-- Name: parted; Type: TABLE; Schema: app; Owner: postgres
+--
+
+CREATE TABLE app.parted (
+    id bigint NOT NULL,
+    created date NOT NULL,
+    payload jsonb
+)
+PARTITION BY RANGE (created);
+
+
+ALTER TABLE app.parted OWNER TO postgres;
+
+--
+-- Name: parted_2024; Type: TABLE; Schema: app; Owner: postgres
+--
+
+CREATE TABLE app.parted_2024 (
+    id bigint NOT NULL,
+    created date NOT NULL,
+    payload jsonb
+);
+
+
+ALTER TABLE app.parted_2024 OWNER TO postgres;
+
+--
+-- Name: rooms_id_seq; Type: SEQUENCE; Schema: app; Owner: postgres
+--
+
+ALTER TABLE app.rooms ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app.rooms_id_seq
+    START WITH 10
+    INCREMENT BY 2
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: seq; Type: SEQUENCE; Schema: app; Owner: postgres
+--
+
+CREATE SEQUENCE app.seq
+    START WITH 100
+    INCREMENT BY 5
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 10;
+
+
+ALTER TABLE app.seq OWNER TO postgres;
+
+--
+-- Name: t0; Type: TABLE; Schema: app; Owner: postgres
+--
+
+CREATE TABLE app.t0 (
+    id bigint NOT NULL,
+    code character varying(10) NOT NULL,
+    amount numeric(12,2) DEFAULT 0,
+    mood app.mood,
+    tags text[] DEFAULT '{}'::text[],
+    ref integer,
+    doubled integer GENERATED ALWAYS AS ((id * 2)) STORED,
+    updated timestamp with time zone DEFAULT now(),
+    note text,
+    CONSTRAINT t0_amount_check CHECK ((amount >= (0)::numeric))
+);
+
+
+ALTER TABLE app.t0 OWNER TO postgres;
+
+--
+-- Name: TABLE t0; Type: COMMENT; Schema: app; Owner: postgres
+--
+
+COMMENT ON TABLE app.t0 IS 'table 0; with ''quotes''';
+
+
+--
+-- Name: t0_id_seq; Type: SEQUENCE; Schema: app; Owner: postgres
+--
+
+ALTER TABLE app.t0 ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME app.t0_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: t1; Type: TABLE; Schema: app; Owner: postgres
+--
+
+CREATE TABLE app.t1 (
+    id bigint NOT NULL,
+    code character varying(11) NOT NULL,
+    amount numeric(12,2) DEFAULT 0,
+    mood app.mood,
+    tags text[] DEFAULT '{}'::text[],
+    ref integer,
+    doubled integer GENERATED ALWAYS AS ((id * 2)) STORED,
+    updated timestamp with time zone DEFAULT now(),
+    note text,
+    CONSTRAINT t1_amount_check CHECK ((amount >= (0)::numeric))
+);
+
+
+ALTER TABLE app.t1 OWNER TO postgres;
+
+--
+-- Name: TABLE t1; Type: COMMENT; Schema: app; Owner: postgres
+--
+
+COMMENT ON TABLE app.t1 IS 'table 1; with ''quotes''';
+
+
+--
+-- Name: t10; Type: TABLE; Schema: app; Owner: postgres
+--
+
+CREATE TABLE app.t10 (
+    id bigint NOT NULL,
+    code character varying(20) NOT NULL,
+    amount numeric(12,2) DEFAULT 0,
+    mood app.mood,
+    tags text[] DEFAULT '{}'::text[],
+    ref integer,
+    doubled integer GENERATED ALWAYS AS ((id * 2)) STORED,
+    updated timestamp with time zone DEFAULT now(),
+    note text,
+    CONSTRAINT t10_amount_check CHECK ((amount >= (0)::numeric))
+);
+
+
+ALTER TABLE app.t10 OWNER TO postgres;
+
+--
+-- Name: TABLE t10; Type: COMMENT; Schema: app; Owner: postgres
+--
+
+COMMENT ON TABLE app.t10 IS 'table 10; with ''quotes''';
+
+
+--
+-- Name: t10_id_seq; Type: SEQUENCE; Schema: app; Owner: postgres
+--
+
+ALTER TABLE app.t10 ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME app.t10_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: t11; Type: TABLE; Schema: app; Owner: postgres
+--
+
+CREATE TABLE app.t11 (
+    id bigint NOT NULL,
+    code character varying(21) NOT NULL,
+    amount numeric(12,2) DEFAULT 0,
+    mood app.mood,
+    tags text[] DEFAULT '{}'::text[],
+    ref integer,
+    doubled integer GENERATED ALWAYS AS ((id * 2)) STORED,
+    updated timestamp with time zone DEFAULT now(),
+    note text,
+    CONSTRAINT t11_amount_check CHECK ((amount >= (0)::numeric))
+);
+
+
+ALTER TABLE app.t11 OWNER TO postgres;
+
+--
+-- Name: TABLE t11; Type: COMMENT; Schema: app; Owner: postgres
+--
+
+COMMENT ON TABLE app.t11 IS 'table 11; with ''quotes''';
+
+
+--
+-- Name: t11_id_seq; Type: SEQUENCE; Schema: app; Owner: postgres
+--
+
+ALTER TABLE app.t11 ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME app.t11_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: t12; Type: TABLE; Schema: app; Owner: postgres
+--
+
+CREATE TABLE app.t12 (
+    id bigint NOT NULL,
+    code character varying(22) NOT NULL,
+    amount numeric(12,2) DEFAULT 0,
+    mood app.mood,
+    tags text[] DEFAULT '{}'::text[],
+    ref integer,
+    doubled integer GENERATED ALWAYS AS ((id * 2)) STORED,
+    updated timestamp with time zone DEFAULT now(),
+    note text,
+    CONSTRAINT t12_amount_check CHECK ((amount >= (0)::numeric))
+);
+
+
+ALTER TABLE app.t12 OWNER TO postgres;
+
+--
+-- Name: TABLE t12; Type: COMMENT; Schema: app; Owner: postgres
+--
+
+COMMENT ON TABLE app.t12 IS 'table 12; with ''quotes''';
+
+
+--
+-- Name: t12_id_seq; Type: SEQUENCE; Schema: app; Owner: postgres
+--
+
+ALTER TABLE app.t12 ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME app.t12_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: t13; Type: TABLE; Schema: app; Owner: postgres
+--
+
+CREATE TABLE app.t13 (
+    id bigint NOT NULL,
+    code character varying(23) NOT NULL,
+    amount numeric(12,2) DEFAULT 0,
+    mood app.mood,
+    tags text[] DEFAULT '{}'::text[],
+    ref integer,
+    doubled integer GENERATED ALWAYS AS ((id * 2)) STORED,
+    updated timestamp with time zone DEFAULT now(),
+    note text,
+    CONSTRAINT t13_amount_check CHECK ((amount >= (0)::numeric))
+);
+
+
+ALTER TABLE app.t13 OWNER TO postgres;
+
+--
+-- Name: TABLE t13; Type: COMMENT; Schema: app; Owner: postgres
+--
+
+COMMENT ON TABLE app.t13 IS 'table 13; with ''quotes''';
+
+
+--
+-- Name: t13_id_seq; Type: SEQUENCE; Schema: app; Owner: postgres
+--
+
+ALTER TABLE app.t13 ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME app.t13_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: t14; Type: TABLE; Schema: app; Owner: postgres
+--
+
+CREATE TABLE app.t14 (
+    id bigint NOT NULL,
+    code character varying(24) NOT NULL,
+    amount numeric(12,2) DEFAULT 0,
+    mood app.mood,
+    tags text[] DEFAULT '{}'::text[],
+    ref integer,
+    doubled integer GENERATED ALWAYS AS ((id * 2)) STORED,
+    updated timestamp with time zone DEFAULT now(),
+    note text,
+    CONSTRAINT t14_amount_check CHECK ((amount >= (0)::numeric))
+);
+
+
+ALTER TABLE app.t14 OWNER TO postgres;
+
+--
+-- Name: TABLE t14; Type: COMMENT; Schema: app; Owner: postgres
+--
+
+COMMENT ON TABLE app.t14 IS 'table 14; with ''quotes''';
+
+
+--
+-- Name: t14_id_seq; Type: SEQUENCE; Schema: app; Owner: postgres
+--
+
+ALTER TABLE app.t14 ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME app.t14_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: t15; Type: TABLE; Schema: app; Owner: postgres
+--
+
+CREATE TABLE app.t15 (
+    id bigint NOT NULL,
+    code character varying(25) NOT NULL,
+    amount numeric(12,2) DEFAULT 0,
+    mood app.mood,
+    tags text[] DEFAULT '{}'::text[],
+    ref integer,
+    doubled integer GENERATED ALWAYS AS ((id * 2)) STORED,
+    updated timestamp with time zone DEFAULT now(),
+    note text,
+    CONSTRAINT t15_amount_check CHECK ((amount >= (0)::numeric))
+);
+
+
+ALTER TABLE app.t15 OWNER TO postgres;
+
+--
+-- Name: TABLE t15; Type: COMMENT; Schema: app; Owner: postgres
+--
+
+COMMENT ON TABLE app.t15 IS 'table 15; with ''quotes''';
+
+
+--
+-- Name: t15_id_seq; Type: SEQUENCE; Schema: app; Owner: postgres
+--
+
+ALTER TABLE app.t15 ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME app.t15_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: t16; Type: TABLE; Schema: app; Owner: postgres
+--
+
+CREATE TABLE app.t16 (
+    id bigint NOT NULL,
+    code character varying(26) NOT NULL,
+    amount numeric(12,2) DEFAULT 0,
+    mood app.mood,
+    tags text[] DEFAULT '{}'::text[],
+    ref integer,
+    doubled integer GENERATED ALWAYS AS ((id * 2)) STORED,
+    updated timestamp with time zone DEFAULT now(),
+    note text,
+    CONSTRAINT t16_amount_check CHECK ((amount >= (0)::numeric))
+);
+
+
+ALTER TABLE app.t16 OWNER TO postgres;
+
+--
+-- Name: TABLE t16; Type: COMMENT; Schema: app; Owner: postgres
+--
+
+COMMENT ON TABLE app.t16 IS 'table 16; with ''quotes''';
+
+
+--
+-- Name: t16_id_seq; Type: SEQUENCE; Schema: app; Owner: postgres
+--
+
+ALTER TABLE app.t16 ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME app.t16_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: t17; Type: TABLE; Schema: app; Owner: postgres
+--
+
+CREATE TABLE app.t17 (
+    id bigint NOT NULL,
+    code character varying(27) NOT NULL,
+    amount numeric(12,2) DEFAULT 0,
+    mood app.mood,
+    tags text[] DEFAULT '{}'::text[],
+    ref integer,
+    doubled integer GENERATED ALWAYS AS ((id * 2)) STORED,
+    updated timestamp with time zone DEFAULT now(),
+    note text,
+    CONSTRAINT t17_amount_check CHECK ((amount >= (0)::numeric))
+);
+
+
+ALTER TABLE app.t17 OWNER TO postgres;
+
+--
+-- Name: TABLE t17; Type: COMMENT; Schema: app; Owner: postgres
+--
+
+COMMENT ON TABLE app.t17 IS 'table 17; with ''quotes''';
+
+
+--
+-- Name: t17_id_seq; Type: SEQUENCE; Schema: app; Owner: postgres
+--
+
+ALTER TABLE app.t17 ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME app.t17_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: t18; Type: TABLE; Schema: app; Owner: postgres
+--
+
+CREATE TABLE app.t18 (
+    id bigint NOT NULL,
+    code character varying(28) NOT NULL,
+    amount numeric(12,2) DEFAULT 0,
+    mood app.mood,
+    tags text[] DEFAULT '{}'::text[],
+    ref integer,
+    doubled integer GENERATED ALWAYS AS ((id * 2)) STORED,
+    updated timestamp with time zone DEFAULT now(),
+    note text,
+    CONSTRAINT t18_amount_check CHECK ((amount >= (0)::numeric))
+);
+
+
+ALTER TABLE app.t18 OWNER TO postgres;
+
+--
+-- Name: TABLE t18; Type: COMMENT; Schema: app; Owner: postgres
+--
+
+COMMENT ON TABLE app.t18 IS 'table 18; with ''quotes''';
+
+
+--
+-- Name: t18_id_seq; Type: SEQUENCE; Schema: app; Owner: postgres
+--
+
+ALTER TABLE app.t18 ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME app.t18_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: t19; Type: TABLE; Schema: app; Owner: postgres
+--
+
+CREATE TABLE app.t19 (
+    id bigint NOT NULL,
+    code character varying(29) NOT NULL,
+    amount numeric(12,2) DEFAULT 0,
+    mood app.mood,
+    tags text[] DEFAULT '{}'::text[],
+    ref integer,
+    doubled integer GENERATED ALWAYS AS ((id * 2)) STORED,
+    updated timestamp with time zone DEFAULT now(),
+    note text,
+    CONSTRAINT t19_amount_check CHECK ((amount >= (0)::numeric))
+);
+
+
+ALTER TABLE app.t19 OWNER TO postgres;
+
+--
+-- Name: TABLE t19; Type: COMMENT; Schema: app; Owner: postgres
+--
+
+COMMENT ON TABLE app.t19 IS 'table 19; with ''quotes''';
+
+
+--
+-- Name: t19_id_seq; Type: SEQUENCE; Schema: app; Owner: postgres
+--
+
+ALTER TABLE app.t19 ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME app.t19_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: t1_id_seq; Type: SEQUENCE; Schema: app; Owner: postgres
+--
+
+ALTER TABLE app.t1 ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME app.t1_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: t2; Type: TABLE; Schema: app; Owner: postgres
+--
+
+CREATE TABLE app.t2 (
+    id bigint NOT NULL,
+    code character varying(12) NOT NULL,
+    amount numeric(12,2) DEFAULT 0,
+    mood app.mood,
+    tags text[] DEFAULT '{}'::text[],
+    ref integer,
+    doubled integer GENERATED ALWAYS AS ((id * 2)) STORED,
+    updated timestamp with time zone DEFAULT now(),
+    note text,
+    CONSTRAINT t2_amount_check CHECK ((amount >= (0)::numeric))
+);
+
+
+ALTER TABLE app.t2 OWNER TO postgres;
+
+--
+-- Name: TABLE t2; Type: COMMENT; Schema: app; Owner: postgres
+--
+
+COMMENT ON TABLE app.t2 IS 'table 2; with ''quotes''';
+
+
+--
+-- Name: t20; Type: TABLE; Schema: app; Owner: postgres
+--
+
+CREATE TABLE app.t20 (
+    id bigint NOT NULL,
+    code character varying(30) NOT NULL,
+    amount numeric(12,2) DEFAULT 0,
+    mood app.mood,
+    tags text[] DEFAULT '{}'::text[],
+    ref integer,
+    doubled integer GENERATED ALWAYS AS ((id * 2)) STORED,
+    updated timestamp with time zone DEFAULT now(),
+    note text,
+    CONSTRAINT t20_amount_check CHECK ((amount >= (0)::numeric))
+);
+
+
+ALTER TABLE app.t20 OWNER TO postgres;
+
+--
+-- Name: TABLE t20; Type: COMMENT; Schema: app; Owner: postgres
+--
+
+COMMENT ON TABLE app.t20 IS 'table 20; with ''quotes''';
+
+
+--
+-- Name: t20_id_seq; Type: SEQUENCE; Schema: app; Owner: postgres
+--
+
+ALTER TABLE app.t20 ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME app.t20_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: t21; Type: TABLE; Schema: app; Owner: postgres
+--
+
+CREATE TABLE app.t21 (
+    id bigint NOT NULL,
+    code character varying(31) NOT NULL,
+    amount numeric(12,2) DEFAULT 0,
+    mood app.mood,
+    tags text[] DEFAULT '{}'::text[],
+    ref integer,
+    doubled integer GENERATED ALWAYS AS ((id * 2)) STORED,
+    updated timestamp with time zone DEFAULT now(),
+    note text,
+    CONSTRAINT t21_amount_check CHECK ((amount >= (0)::numeric))
+);
+
+
+ALTER TABLE app.t21 OWNER TO postgres;
+
+--
+-- Name: TABLE t21; Type: COMMENT; Schema: app; Owner: postgres
+--
+
+COMMENT ON TABLE app.t21 IS 'table 21; with ''quotes''';
+
+
+--
+-- Name: t21_id_seq; Type: SEQUENCE; Schema: app; Owner: postgres
+--
+
+ALTER TABLE app.t21 ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME app.t21_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: t22; Type: TABLE; Schema: app; Owner: postgres
+--
+
+CREATE TABLE app.t22 (
+    id bigint NOT NULL,
+    code character varying(32) NOT NULL,
+    amount numeric(12,2) DEFAULT 0,
+    mood app.mood,
+    tags text[] DEFAULT '{}'::text[],
+    ref integer,
+    doubled integer GENERATED ALWAYS AS ((id * 2)) STORED,
+    updated timestamp with time zone DEFAULT now(),
+    note text,
+    CONSTRAINT t22_amount_check CHECK ((amount >= (0)::numeric))
+);
+
+
+ALTER TABLE app.t22 OWNER TO postgres;
+
+--
+-- Name: TABLE t22; Type: COMMENT; Schema: app; Owner: postgres
+--
+
+COMMENT ON TABLE app.t22 IS 'table 22; with ''quotes''';
+
+
+--
+-- Name: t22_id_seq; Type: SEQUENCE; Schema: app; Owner: postgres
+--
+
+ALTER TABLE app.t22 ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME app.t22_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: t23; Type: TABLE; Schema: app; Owner: postgres
+--
+
+CREATE TABLE app.t23 (
+    id bigint NOT NULL,
+    code character varying(33) NOT NULL,
+    amount numeric(12,2) DEFAULT 0,
+    mood app.mood,
+    tags text[] DEFAULT '{}'::text[],
+    ref integer,
+    doubled integer GENERATED ALWAYS AS ((id * 2)) STORED,
+    updated timestamp with time zone DEFAULT now(),
+    note text,
+    CONSTRAINT t23_amount_check CHECK ((amount >= (0)::numeric))
+);
+
+
+ALTER TABLE app.t23 OWNER TO postgres;
+
+--
+-- Name: TABLE t23; Type: COMMENT; Schema: app; Owner: postgres
+--
+
+COMMENT ON TABLE app.t23 IS 'table 23; with ''quotes''';
+
+
+--
+-- Name: t23_id_seq; Type: SEQUENCE; Schema: app; Owner: postgres
+--
+
+ALTER TABLE app.t23 ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME app.t23_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: t24; Type: TABLE; Schema: app; Owner: postgres
+--
+
+CREATE TABLE app.t24 (
+    id bigint NOT NULL,
+    code character varying(34) NOT NULL,
+    amount numeric(12,2) DEFAULT 0,
+    mood app.mood,
+    tags text[] DEFAULT '{}'::text[],
+    ref integer,
+    doubled integer GENERATED ALWAYS AS ((id * 2)) STORED,
+    updated timestamp with time zone DEFAULT now(),
+    note text,
+    CONSTRAINT t24_amount_check CHECK ((amount >= (0)::numeric))
+);
+
+
+ALTER TABLE app.t24 OWNER TO postgres;
+
+--
+-- Name: TABLE t24; Type: COMMENT; Schema: app; Owner: postgres
+--
+
+COMMENT ON TABLE app.t24 IS 'table 24; with ''quotes''';
+
+
+--
+-- Name: t24_id_seq; Type: SEQUENCE; Schema: app; Owner: postgres
+--
+
+ALTER TABLE app.t24 ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME app.t24_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: t25; Type: TABLE; Schema: app; Owner: postgres
+--
+
+CREATE TABLE app.t25 (
+    id bigint NOT NULL,
+    code character varying(35) NOT NULL,
+    amount numeric(12,2) DEFAULT 0,
+    mood app.mood,
+    tags text[] DEFAULT '{}'::text[],
+    ref integer,
+    doubled integer GENERATED ALWAYS AS ((id * 2)) STORED,
+    updated timestamp with time zone DEFAULT now(),
+    note text,
+    CONSTRAINT t25_amount_check CHECK ((amount >= (0)::numeric))
+);
+
+
+ALTER TABLE app.t25 OWNER TO postgres;
+
+--
+-- Name: TABLE t25; Type: COMMENT; Schema: app; Owner: postgres
+--
+
+COMMENT ON TABLE app.t25 IS 'table 25; with ''quotes''';
+
+
+--
+-- Name: t25_id_seq; Type: SEQUENCE; Schema: app; Owner: postgres
+--
+
+ALTER TABLE app.t25 ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME app.t25_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: t26; Type: TABLE; Schema: app; Owner: postgres
+--
+
+CREATE TABLE app.t26 (
+    id bigint NOT NULL,
+    code character varying(36) NOT NULL,
+    amount numeric(12,2) DEFAULT 0,
+    mood app.mood,
+    tags text[] DEFAULT '{}'::text[],
+    ref integer,
+    doubled integer GENERATED ALWAYS AS ((id * 2)) STORED,
+    updated timestamp with time zone DEFAULT now(),
+    note text,
+    CONSTRAINT t26_amount_check CHECK ((amount >= (0)::numeric))
+);
+
+
+ALTER TABLE app.t26 OWNER TO postgres;
+
+--
+-- Name: TABLE t26; Type: COMMENT; Schema: app; Owner: postgres
+--
+
+COMMENT ON TABLE app.t26 IS 'table 26; with ''quotes''';
+
+
+--
+-- Name: t26_id_seq; Type: SEQUENCE; Schema: app; Owner: postgres
+--
+
+ALTER TABLE app.t26 ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME app.t26_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: t27; Type: TABLE; Schema: app; Owner: postgres
+--
+
+CREATE TABLE app.t27 (
+    id bigint NOT NULL,
+    code character varying(37) NOT NULL,
+    amount numeric(12,2) DEFAULT 0,
+    mood app.mood,
+    tags text[] DEFAULT '{}'::text[],
+    ref integer,
+    doubled integer GENERATED ALWAYS AS ((id * 2)) STORED,
+    updated timestamp with time zone DEFAULT now(),
+    note text,
+    CONSTRAINT t27_amount_check CHECK ((amount >= (0)::numeric))
+);
+
+
+ALTER TABLE app.t27 OWNER TO postgres;
+
+--
+-- Name: TABLE t27; Type: COMMENT; Schema: app; Owner: postgres
+--
+
+COMMENT ON TABLE app.t27 IS 'table 27; with ''quotes''';
+
+
+--
+-- Name: t27_id_seq; Type: SEQUENCE; Schema: app; Owner: postgres
+--
+
+ALTER TABLE app.t27 ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME app.t27_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: t28; Type: TABLE; Schema: app; Owner: postgres
+--
+
+CREATE TABLE app.t28 (
+    id bigint NOT NULL,
+    code character varying(38) NOT NULL,
+    amount numeric(12,2) DEFAULT 0,
+    mood app.mood,
+    tags text[] DEFAULT '{}'::text[],
+    ref integer,
+    doubled integer GENERATED ALWAYS AS ((id * 2)) STORED,
+    updated timestamp with time zone DEFAULT now(),
+    note text,
+    CONSTRAINT t28_amount_check CHECK ((amount >= (0)::numeric))
+);
+
+
+ALTER TABLE app.t28 OWNER TO postgres;
+
+--
+-- Name: TABLE t28; Type: COMMENT; Schema: app; Owner: postgres
+--
+
+COMMENT ON TABLE app.t28 IS 'table 28; with ''quotes''';
+
+
+--
+-- Name: t28_id_seq; Type: SEQUENCE; Schema: app; Owner: postgres
+--
+
+ALTER TABLE app.t28 ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME app.t28_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: t29; Type: TABLE; Schema: app; Owner: postgres
+--
+
+CREATE TABLE app.t29 (
+    id bigint NOT NULL,
+    code character varying(39) NOT NULL,
+    amount numeric(12,2) DEFAULT 0,
+    mood app.mood,
+    tags text[] DEFAULT '{}'::text[],
+    ref integer,
+    doubled integer GENERATED ALWAYS AS ((id * 2)) STORED,
+    updated timestamp with time zone DEFAULT now(),
+    note text,
+    CONSTRAINT t29_amount_check CHECK ((amount >= (0)::numeric))
+);
+
+
+ALTER TABLE app.t29 OWNER TO postgres;
+
+--
+-- Name: TABLE t29; Type: COMMENT; Schema: app; Owner: postgres
+--
+
+COMMENT ON TABLE app.t29 IS 'table 29; with ''quotes''';
+
+
+--
+-- Name: t29_id_seq; Type: SEQUENCE; Schema: app; Owner: postgres
+--
+
+ALTER TABLE app.t29 ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME app.t29_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: t2_id_seq; Type: SEQUENCE; Schema: app; Owner: postgres
+--
+
+ALTER TABLE app.t2 ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME app.t2_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: t3; Type: TABLE; Schema: app; Owner: postgres
+--
+
+CREATE TABLE app.t3 (
+    id bigint NOT NULL,
+    code character varying(13) NOT NULL,
+    amount numeric(12,2) DEFAULT 0,
+    mood app.mood,
+    tags text[] DEFAULT '{}'::text[],
+    ref integer,
+    doubled integer GENERATED ALWAYS AS ((id * 2)) STORED,
+    updated timestamp with time zone DEFAULT now(),
+    note text,
+    CONSTRAINT t3_amount_check CHECK ((amount >= (0)::numeric))
+);
+
+
+ALTER TABLE app.t3 OWNER TO postgres;
+
+--
+-- Name: TABLE t3; Type: COMMENT; Schema: app; Owner: postgres
+--
+
+COMMENT ON TABLE app.t3 IS 'table 3; with ''quotes''';
+
+
+--
+-- Name: t30; Type: TABLE; Schema: app; Owner: postgres
+--
+
+CREATE TABLE app.t30 (
+    id bigint NOT NULL,
+    code character varying(40) NOT NULL,
+    amount numeric(12,2) DEFAULT 0,
+    mood app.mood,
+    tags text[] DEFAULT '{}'::text[],
+    ref integer,
+    doubled integer GENERATED ALWAYS AS ((id * 2)) STORED,
+    updated timestamp with time zone DEFAULT now(),
+    note text,
+    CONSTRAINT t30_amount_check CHECK ((amount >= (0)::numeric))
+);
+
+
+ALTER TABLE app.t30 OWNER TO postgres;
+
+--
+-- Name: TABLE t30; Type: COMMENT; Schema: app; Owner: postgres
+--
+
+COMMENT ON TABLE app.t30 IS 'table 30; with ''quotes''';
+
+
+--
+-- Name: t30_id_seq; Type: SEQUENCE; Schema: app; Owner: postgres
+--
+
+ALTER TABLE app.t30 ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME app.t30_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: t31; Type: TABLE; Schema: app; Owner: postgres
+--
+
+CREATE TABLE app.t31 (
+    id bigint NOT NULL,
+    code character varying(41) NOT NULL,
+    amount numeric(12,2) DEFAULT 0,
+    mood app.mood,
+    tags text[] DEFAULT '{}'::text[],
+    ref integer,
+    doubled integer GENERATED ALWAYS AS ((id * 2)) STORED,
+    updated timestamp with time zone DEFAULT now(),
+    note text,
+    CONSTRAINT t31_amount_check CHECK ((amount >= (0)::numeric))
+);
+
+
+ALTER TABLE app.t31 OWNER TO postgres;
+
+--
+-- Name: TABLE t31; Type: COMMENT; Schema: app; Owner: postgres
+--
+
+COMMENT ON TABLE app.t31 IS 'table 31; with ''quotes''';
+
+
+--
+-- Name: t31_id_seq; Type: SEQUENCE; Schema: app; Owner: postgres
+--
+
+ALTER TABLE app.t31 ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME app.t31_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: t32; Type: TABLE; Schema: app; Owner: postgres
+--
+
+CREATE TABLE app.t32 (
+    id bigint NOT NULL,
+    code character varying(42) NOT NULL,
+    amount numeric(12,2) DEFAULT 0,
+    mood app.mood,
+    tags text[] DEFAULT '{}'::text[],
+    ref integer,
+    doubled integer GENERATED ALWAYS AS ((id * 2)) STORED,
+    updated timestamp with time zone DEFAULT now(),
+    note text,
+    CONSTRAINT t32_amount_check CHECK ((amount >= (0)::numeric))
+);
+
+
+ALTER TABLE app.t32 OWNER TO postgres;
+
+--
+-- Name: TABLE t32; Type: COMMENT; Schema: app; Owner: postgres
+--
+
+COMMENT ON TABLE app.t32 IS 'table 32; with ''quotes''';
+
+
+--
+-- Name: t32_id_seq; Type: SEQUENCE; Schema: app; Owner: postgres
+--
+
+ALTER TABLE app.t32 ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME app.t32_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: t33; Type: TABLE; Schema: app; Owner: postgres
+--
+
+CREATE TABLE app.t33 (
+    id bigint NOT NULL,
+    code character varying(43) NOT NULL,
+    amount numeric(12,2) DEFAULT 0,
+    mood app.mood,
+    tags text[] DEFAULT '{}'::text[],
+    ref integer,
+    doubled integer GENERATED ALWAYS AS ((id * 2)) STORED,
+    updated timestamp with time zone DEFAULT now(),
+    note text,
+    CONSTRAINT t33_amount_check CHECK ((amount >= (0)::numeric))
+);
+
+
+ALTER TABLE app.t33 OWNER TO postgres;
+
+--
+-- Name: TABLE t33; Type: COMMENT; Schema: app; Owner: postgres
+--
+
+COMMENT ON TABLE app.t33 IS 'table 33; with ''quotes''';
+
+
+--
+-- Name: t33_id_seq; Type: SEQUENCE; Schema: app; Owner: postgres
+--
+
+ALTER TABLE app.t33 ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME app.t33_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: t34; Type: TABLE; Schema: app; Owner: postgres
+--
+
+CREATE TABLE app.t34 (
+    id bigint NOT NULL,
+    code character varying(44) NOT NULL,
+    amount numeric(12,2) DEFAULT 0,
+    mood app.mood,
+    tags text[] DEFAULT '{}'::text[],
+    ref integer,
+    doubled integer GENERATED ALWAYS AS ((id * 2)) STORED,
+    updated timestamp with time zone DEFAULT now(),
+    note text,
+    CONSTRAINT t34_amount_check CHECK ((amount >= (0)::numeric))
+);
+
+
+ALTER TABLE app.t34 OWNER TO postgres;
+
+--
+-- Name: TABLE t34; Type: COMMENT; Schema: app; Owner: postgres
+--
+
+COMMENT ON TABLE app.t34 IS 'table 34; with ''quotes''';
+
+
+--
+-- Name: t34_id_seq; Type: SEQUENCE; Schema: app; Owner: postgres
+--
+
+ALTER TABLE app.t34 ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME app.t34_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: t35; Type: TABLE; Schema: app; Owner: postgres
+--
+
+CREATE TABLE app.t35 (
+    id bigint NOT NULL,
+    code character varying(45) NOT NULL,
+    amount numeric(12,2) DEFAULT 0,
+    mood app.mood,
+    tags text[] DEFAULT '{}'::text[],
+    ref integer,
+    doubled integer GENERATED ALWAYS AS ((id * 2)) STORED,
+    updated timestamp with time zone DEFAULT now(),
+    note text,
+    CONSTRAINT t35_amount_check CHECK ((amount >= (0)::numeric))
+);
+
+
+ALTER TABLE app.t35 OWNER TO postgres;
+
+--
+-- Name: TABLE t35; Type: COMMENT; Schema: app; Owner: postgres
+--
+
+COMMENT ON TABLE app.t35 IS 'table 35; with ''quotes''';
+
+
+--
+-- Name: t35_id_seq; Type: SEQUENCE; Schema: app; Owner: postgres
+--
+
+ALTER TABLE app.t35 ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME app.t35_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: t36; Type: TABLE; Schema: app; Owner: postgres
+--
+
+CREATE TABLE app.t36 (
+    id bigint NOT NULL,
+    code character varying(46) NOT NULL,
+    amount numeric(12,2) DEFAULT 0,
+    mood app.mood,
+    tags text[] DEFAULT '{}'::text[],
+    ref integer,
+    doubled integer GENERATED ALWAYS AS ((id * 2)) STORED,
+    updated timestamp with time zone DEFAULT now(),
+    note text,
+    CONSTRAINT t36_amount_check CHECK ((amount >= (0)::numeric))
+);
+
+
+ALTER TABLE app.t36 OWNER TO postgres;
+
+--
+-- Name: TABLE t36; Type: COMMENT; Schema: app; Owner: postgres
+--
+
+COMMENT ON TABLE app.t36 IS 'table 36; with ''quotes''';
+
+
+--
+-- Name: t36_id_seq; Type: SEQUENCE; Schema: app; Owner: postgres
+--
+
+ALTER TABLE app.t36 ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME app.t36_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: t37; Type: TABLE; Schema: app; Owner: postgres
+--
+
+CREATE TABLE app.t37 (
+    id bigint NOT NULL,
+    code character varying(47) NOT NULL,
+    amount numeric(12,2) DEFAULT 0,
+    mood app.mood,
+    tags text[] DEFAULT '{}'::text[],
+    ref integer,
+    doubled integer GENERATED ALWAYS AS ((id * 2)) STORED,
+    updated timestamp with time zone DEFAULT now(),
+    note text,
+    CONSTRAINT t37_amount_check CHECK ((amount >= (0)::numeric))
+);
+
+
+ALTER TABLE app.t37 OWNER TO postgres;
+
+--
+-- Name: TABLE t37; Type: COMMENT; Schema: app; Owner: postgres
+--
+
+COMMENT ON TABLE app.t37 IS 'table 37; with ''quotes''';
+
+
+--
+-- Name: t37_id_seq; Type: SEQUENCE; Schema: app; Owner: postgres
+--
+
+ALTER TABLE app.t37 ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME app.t37_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: t38; Type: TABLE; Schema: app; Owner: postgres
+--
+
+CREATE TABLE app.t38 (
+    id bigint NOT NULL,
+    code character varying(48) NOT NULL,
+    amount numeric(12,2) DEFAULT 0,
+    mood app.mood,
+    tags text[] DEFAULT '{}'::text[],
+    ref integer,
+    doubled integer GENERATED ALWAYS AS ((id * 2)) STORED,
+    updated timestamp with time zone DEFAULT now(),
+    note text,
+    CONSTRAINT t38_amount_check CHECK ((amount >= (0)::numeric))
+);
+
+
+ALTER TABLE app.t38 OWNER TO postgres;
+
+--
+-- Name: TABLE t38; Type: COMMENT; Schema: app; Owner: postgres
+--
+
+COMMENT ON TABLE app.t38 IS 'table 38; with ''quotes''';
+
+
+--
+-- Name: t38_id_seq; Type: SEQUENCE; Schema: app; Owner: postgres
+--
+
+ALTER TABLE app.t38 ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME app.t38_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: t39; Type: TABLE; Schema: app; Owner: postgres
+--
+
+CREATE TABLE app.t39 (
+    id bigint NOT NULL,
+    code character varying(49) NOT NULL,
+    amount numeric(12,2) DEFAULT 0,
+    mood app.mood,
+    tags text[] DEFAULT '{}'::text[],
+    ref integer,
+    doubled integer GENERATED ALWAYS AS ((id * 2)) STORED,
+    updated timestamp with time zone DEFAULT now(),
+    note text,
+    CONSTRAINT t39_amount_check CHECK ((amount >= (0)::numeric))
+);
+
+
+ALTER TABLE app.t39 OWNER TO postgres;
+
+--
+-- Name: TABLE t39; Type: COMMENT; Schema: app; Owner: postgres
+--
+
+COMMENT ON TABLE app.t39 IS 'table 39; with ''quotes''';
+
+
+--
+-- Name: t39_id_seq; Type: SEQUENCE; Schema: app; Owner: postgres
+--
+
+ALTER TABLE app.t39 ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME app.t39_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: t3_id_seq; Type: SEQUENCE; Schema: app; Owner: postgres
+--
+
+ALTER TABLE app.t3 ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME app.t3_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: t4; Type: TABLE; Schema: app; Owner: postgres
+--
+
+CREATE TABLE app.t4 (
+    id bigint NOT NULL,
+    code character varying(14) NOT NULL,
+    amount numeric(12,2) DEFAULT 0,
+    mood app.mood,
+    tags text[] DEFAULT '{}'::text[],
+    ref integer,
+    doubled integer GENERATED ALWAYS AS ((id * 2)) STORED,
+    updated timestamp with time zone DEFAULT now(),
+    note text,
+    CONSTRAINT t4_amount_check CHECK ((amount >= (0)::numeric))
+);
+
+
+ALTER TABLE app.t4 OWNER TO postgres;
+
+--
+-- Name: TABLE t4; Type: COMMENT; Schema: app; Owner: postgres
+--
+
+COMMENT ON TABLE app.t4 IS 'table 4; with ''quotes''';
+
+
+--
+-- Name: t4_id_seq; Type: SEQUENCE; Schema: app; Owner: postgres
+--
+
+ALTER TABLE app.t4 ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME app.t4_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: t5; Type: TABLE; Schema: app; Owner: postgres
+--
+
+CREATE TABLE app.t5 (
+    id bigint NOT NULL,
+    code character varying(15) NOT NULL,
+    amount numeric(12,2) DEFAULT 0,
+    mood app.mood,
+    tags text[] DEFAULT '{}'::text[],
+    ref integer,
+    doubled integer GENERATED ALWAYS AS ((id * 2)) STORED,
+    updated timestamp with time zone DEFAULT now(),
+    note text,
+    CONSTRAINT t5_amount_check CHECK ((amount >= (0)::numeric))
+);
+
+
+ALTER TABLE app.t5 OWNER TO postgres;
+
+--
+-- Name: TABLE t5; Type: COMMENT; Schema: app; Owner: postgres
+--
+
+COMMENT ON TABLE app.t5 IS 'table 5; with ''quotes''';
+
+
+--
+-- Name: t5_id_seq; Type: SEQUENCE; Schema: app; Owner: postgres
+--
+
+ALTER TABLE app.t5 ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME app.t5_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: t6; Type: TABLE; Schema: app; Owner: postgres
+--
+
+CREATE TABLE app.t6 (
+    id bigint NOT NULL,
+    code character varying(16) NOT NULL,
+    amount numeric(12,2) DEFAULT 0,
+    mood app.mood,
+    tags text[] DEFAULT '{}'::text[],
+    ref integer,
+    doubled integer GENERATED ALWAYS AS ((id * 2)) STORED,
+    updated timestamp with time zone DEFAULT now(),
+    note text,
+    CONSTRAINT t6_amount_check CHECK ((amount >= (0)::numeric))
+);
+
+
+ALTER TABLE app.t6 OWNER TO postgres;
+
+--
+-- Name: TABLE t6; Type: COMMENT; Schema: app; Owner: postgres
+--
+
+COMMENT ON TABLE app.t6 IS 'table 6; with ''quotes''';
+
+
+--
+-- Name: t6_id_seq; Type: SEQUENCE; Schema: app; Owner: postgres
+--
+
+ALTER TABLE app.t6 ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME app.t6_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: t7; Type: TABLE; Schema: app; Owner: postgres
+--
+
+CREATE TABLE app.t7 (
+    id bigint NOT NULL,
+    code character varying(17) NOT NULL,
+    amount numeric(12,2) DEFAULT 0,
+    mood app.mood,
+    tags text[] DEFAULT '{}'::text[],
+    ref integer,
+    doubled integer GENERATED ALWAYS AS ((id * 2)) STORED,
+    updated timestamp with time zone DEFAULT now(),
+    note text,
+    CONSTRAINT t7_amount_check CHECK ((amount >= (0)::numeric))
+);
+
+
+ALTER TABLE app.t7 OWNER TO postgres;
+
+--
+-- Name: TABLE t7; Type: COMMENT; Schema: app; Owner: postgres
+--
+
+COMMENT ON TABLE app.t7 IS 'table 7; with ''quotes''';
+
+
+--
+-- Name: t7_id_seq; Type: SEQUENCE; Schema: app; Owner: postgres
+--
+
+ALTER TABLE app.t7 ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME app.t7_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: t8; Type: TABLE; Schema: app; Owner: postgres
+--
+
+CREATE TABLE app.t8 (
+    id bigint NOT NULL,
+    code character varying(18) NOT NULL,
+    amount numeric(12,2) DEFAULT 0,
+    mood app.mood,
+    tags text[] DEFAULT '{}'::text[],
+    ref integer,
+    doubled integer GENERATED ALWAYS AS ((id * 2)) STORED,
+    updated timestamp with time zone DEFAULT now(),
+    note text,
+    CONSTRAINT t8_amount_check CHECK ((amount >= (0)::numeric))
+);
+
+
+ALTER TABLE app.t8 OWNER TO postgres;
+
+--
+-- Name: TABLE t8; Type: COMMENT; Schema: app; Owner: postgres
+--
+
+COMMENT ON TABLE app.t8 IS 'table 8; with ''quotes''';
+
+
+--
+-- Name: t8_id_seq; Type: SEQUENCE; Schema: app; Owner: postgres
+--
+
+ALTER TABLE app.t8 ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME app.t8_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: t9; Type: TABLE; Schema: app; Owner: postgres
+--
+
+CREATE TABLE app.t9 (
+    id bigint NOT NULL,
+    code character varying(19) NOT NULL,
+    amount numeric(12,2) DEFAULT 0,
+    mood app.mood,
+    tags text[] DEFAULT '{}'::text[],
+    ref integer,
+    doubled integer GENERATED ALWAYS AS ((id * 2)) STORED,
+    updated timestamp with time zone DEFAULT now(),
+    note text,
+    CONSTRAINT t9_amount_check CHECK ((amount >= (0)::numeric))
+);
+
+
+ALTER TABLE app.t9 OWNER TO postgres;
+
+--
+-- Name: TABLE t9; Type: COMMENT; Schema: app; Owner: postgres
+--
+
+COMMENT ON TABLE app.t9 IS 'table 9; with ''quotes''';
+
+
+--
+-- Name: t9_id_seq; Type: SEQUENCE; Schema: app; Owner: postgres
+--
+
+ALTER TABLE app.t9 ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME app.t9_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: v0; Type: VIEW; Schema: app; Owner: postgres
+--
+
+CREATE VIEW app.v0 AS
+ SELECT t0.id,
+    t0.code,
+    t0.amount
+   FROM app.t0
+  WHERE (t0.amount > (0)::numeric);
+
+
+ALTER TABLE app.v0 OWNER TO postgres;
+
+--
+-- Name: v1; Type: VIEW; Schema: app; Owner: postgres
+--
+
+CREATE VIEW app.v1 AS
+ SELECT t1.id,
+    t1.code,
+    t1.amount
+   FROM app.t1
+  WHERE (t1.amount > (0)::numeric);
+
+
+ALTER TABLE app.v1 OWNER TO postgres;
+
+--
+-- Name: v10; Type: VIEW; Schema: app; Owner: postgres
+--
+
+CREATE VIEW app.v10 AS
+ SELECT t10.id,
+    t10.code,
+    t10.amount
+   FROM app.t10
+  WHERE (t10.amount > (0)::numeric);
+
+
+ALTER TABLE app.v10 OWNER TO postgres;
+
+--
+-- Name: v11; Type: VIEW; Schema: app; Owner: postgres
+--
+
+CREATE VIEW app.v11 AS
+ SELECT t11.id,
+    t11.code,
+    t11.amount
+   FROM app.t11
+  WHERE (t11.amount > (0)::numeric);
+
+
+ALTER TABLE app.v11 OWNER TO postgres;
+
+--
+-- Name: v12; Type: VIEW; Schema: app; Owner: postgres
+--
+
+CREATE VIEW app.v12 AS
+ SELECT t12.id,
+    t12.code,
+    t12.amount
+   FROM app.t12
+  WHERE (t12.amount > (0)::numeric);
+
+
+ALTER TABLE app.v12 OWNER TO postgres;
+
+--
+-- Name: v13; Type: VIEW; Schema: app; Owner: postgres
+--
+
+CREATE VIEW app.v13 AS
+ SELECT t13.id,
+    t13.code,
+    t13.amount
+   FROM app.t13
+  WHERE (t13.amount > (0)::numeric);
+
+
+ALTER TABLE app.v13 OWNER TO postgres;
+
+--
+-- Name: v14; Type: VIEW; Schema: app; Owner: postgres
+--
+
+CREATE VIEW app.v14 AS
+ SELECT t14.id,
+    t14.code,
+    t14.amount
+   FROM app.t14
+  WHERE (t14.amount > (0)::numeric);
+
+
+ALTER TABLE app.v14 OWNER TO postgres;
+
+--
+-- Name: v15; Type: VIEW; Schema: app; Owner: postgres
+--
+
+CREATE VIEW app.v15 AS
+ SELECT t15.id,
+    t15.code,
+    t15.amount
+   FROM app.t15
+  WHERE (t15.amount > (0)::numeric);
+
+
+ALTER TABLE app.v15 OWNER TO postgres;
+
+--
+-- Name: v16; Type: VIEW; Schema: app; Owner: postgres
+--
+
+CREATE VIEW app.v16 AS
+ SELECT t16.id,
+    t16.code,
+    t16.amount
+   FROM app.t16
+  WHERE (t16.amount > (0)::numeric);
+
+
+ALTER TABLE app.v16 OWNER TO postgres;
+
+--
+-- Name: v17; Type: VIEW; Schema: app; Owner: postgres
+--
+
+CREATE VIEW app.v17 AS
+ SELECT t17.id,
+    t17.code,
+    t17.amount
+   FROM app.t17
+  WHERE (t17.amount > (0)::numeric);
+
+
+ALTER TABLE app.v17 OWNER TO postgres;
+
+--
+-- Name: v18; Type: VIEW; Schema: app; Owner: postgres
+--
+
+CREATE VIEW app.v18 AS
+ SELECT t18.id,
+    t18.code,
+    t18.amount
+   FROM app.t18
+  WHERE (t18.amount > (0)::numeric);
+
+
+ALTER TABLE app.v18 OWNER TO postgres;
+
+--
+-- Name: v19; Type: VIEW; Schema: app; Owner: postgres
+--
+
+CREATE VIEW app.v19 AS
+ SELECT t19.id,
+    t19.code,
+    t19.amount
+   FROM app.t19
+  WHERE (t19.amount > (0)::numeric);
+
+
+ALTER TABLE app.v19 OWNER TO postgres;
+
+--
+-- Name: v2; Type: VIEW; Schema: app; Owner: postgres
+--
+
+CREATE VIEW app.v2 AS
+ SELECT t2.id,
+    t2.code,
+    t2.amount
+   FROM app.t2
+  WHERE (t2.amount > (0)::numeric);
+
+
+ALTER TABLE app.v2 OWNER TO postgres;
+
+--
+-- Name: v20; Type: VIEW; Schema: app; Owner: postgres
+--
+
+CREATE VIEW app.v20 AS
+ SELECT t20.id,
+    t20.code,
+    t20.amount
+   FROM app.t20
+  WHERE (t20.amount > (0)::numeric);
+
+
+ALTER TABLE app.v20 OWNER TO postgres;
+
+--
+-- Name: v21; Type: VIEW; Schema: app; Owner: postgres
+--
+
+CREATE VIEW app.v21 AS
+ SELECT t21.id,
+    t21.code,
+    t21.amount
+   FROM app.t21
+  WHERE (t21.amount > (0)::numeric);
+
+
+ALTER TABLE app.v21 OWNER TO postgres;
+
+--
+-- Name: v22; Type: VIEW; Schema: app; Owner: postgres
+--
+
+CREATE VIEW app.v22 AS
+ SELECT t22.id,
+    t22.code,
+    t22.amount
+   FROM app.t22
+  WHERE (t22.amount > (0)::numeric);
+
+
+ALTER TABLE app.v22 OWNER TO postgres;
+
+--
+-- Name: v23; Type: VIEW; Schema: app; Owner: postgres
+--
+
+CREATE VIEW app.v23 AS
+ SELECT t23.id,
+    t23.code,
+    t23.amount
+   FROM app.t23
+  WHERE (t23.amount > (0)::numeric);
+
+
+ALTER TABLE app.v23 OWNER TO postgres;
+
+--
+-- Name: v24; Type: VIEW; Schema: app; Owner: postgres
+--
+
+CREATE VIEW app.v24 AS
+ SELECT t24.id,
+    t24.code,
+    t24.amount
+   FROM app.t24
+  WHERE (t24.amount > (0)::numeric);
+
+
+ALTER TABLE app.v24 OWNER TO postgres;
+
+--
+-- Name: v25; Type: VIEW; Schema: app; Owner: postgres
+--
+
+CREATE VIEW app.v25 AS
+ SELECT t25.id,
+    t25.code,
+    t25.amount
+   FROM app.t25
+  WHERE (t25.amount > (0)::numeric);
+
+
+ALTER TABLE app.v25 OWNER TO postgres;
+
+--
+-- Name: v26; Type: VIEW; Schema: app; Owner: postgres
+--
+
+CREATE VIEW app.v26 AS
+ SELECT t26.id,
+    t26.code,
+    t26.amount
+   FROM app.t26
+  WHERE (t26.amount > (0)::numeric);
+
+
+ALTER TABLE app.v26 OWNER TO postgres;
+
+--
+-- Name: v27; Type: VIEW; Schema: app; Owner: postgres
+--
+
+CREATE VIEW app.v27 AS
+ SELECT t27.id,
+    t27.code,
+    t27.amount
+   FROM app.t27
+  WHERE (t27.amount > (0)::numeric);
+
+
+ALTER TABLE app.v27 OWNER TO postgres;
+
+--
+-- Name: v28; Type: VIEW; Schema: app; Owner: postgres
+--
+
+CREATE VIEW app.v28 AS
+ SELECT t28.id,
+    t28.code,
+    t28.amount
+   FROM app.t28
+  WHERE (t28.amount > (0)::numeric);
+
+
+ALTER TABLE app.v28 OWNER TO postgres;
+
+--
+-- Name: v29; Type: VIEW; Schema: app; Owner: postgres
+--
+
+CREATE VIEW app.v29 AS
+ SELECT t29.id,
+    t29.code,
+    t29.amount
+   FROM app.t29
+  WHERE (t29.amount > (0)::numeric);
+
+
+ALTER TABLE app.v29 OWNER TO postgres;
+
+--
+-- Name: v3; Type: VIEW; Schema: app; Owner: postgres
+--
+
+CREATE VIEW app.v3 AS
+ SELECT t3.id,
+    t3.code,
+    t3.amount
+   FROM app.t3
+  WHERE (t3.amount > (0)::numeric);
+
+
+ALTER TABLE app.v3 OWNER TO postgres;
+
+--
+-- Name: v30; Type: VIEW; Schema: app; Owner: postgres
+--
+
+CREATE VIEW app.v30 AS
+ SELECT t30.id,
+    t30.code,
+    t30.amount
+   FROM app.t30
+  WHERE (t30.amount > (0)::numeric);
+
+
+ALTER TABLE app.v30 OWNER TO postgres;
+
+--
+-- Name: v31; Type: VIEW; Schema: app; Owner: postgres
+--
+
+CREATE VIEW app.v31 AS
+ SELECT t31.id,
+    t31.code,
+    t31.amount
+   FROM app.t31
+  WHERE (t31.amount > (0)::numeric);
+
+
+ALTER TABLE app.v31 OWNER TO postgres;
+
+--
+-- Name: v32; Type: VIEW; Schema: app; Owner: postgres
+--
+
+CREATE VIEW app.v32 AS
+ SELECT t32.id,
+    t32.code,
+    t32.amount
+   FROM app.t32
+  WHERE (t32.amount > (0)::numeric);
+
+
+ALTER TABLE app.v32 OWNER TO postgres;
+
+--
+-- Name: v33; Type: VIEW; Schema: app; Owner: postgres
+--
+
+CREATE VIEW app.v33 AS
+ SELECT t33.id,
+    t33.code,
+    t33.amount
+   FROM app.t33
+  WHERE (t33.amount > (0)::numeric);
+
+
+ALTER TABLE app.v33 OWNER TO postgres;
+
+--
+-- Name: v34; Type: VIEW; Schema: app; Owner: postgres
+--
+
+CREATE VIEW app.v34 AS
+ SELECT t34.id,
+    t34.code,
+    t34.amount
+   FROM app.t34
+  WHERE (t34.amount > (0)::numeric);
+
+
+ALTER TABLE app.v34 OWNER TO postgres;
+
+--
+-- Name: v35; Type: VIEW; Schema: app; Owner: postgres
+--
+
+CREATE VIEW app.v35 AS
+ SELECT t35.id,
+    t35.code,
+    t35.amount
+   FROM app.t35
+  WHERE (t35.amount > (0)::numeric);
+
+
+ALTER TABLE app.v35 OWNER TO postgres;
+
+--
+-- Name: v36; Type: VIEW; Schema: app; Owner: postgres
+--
+
+CREATE VIEW app.v36 AS
+ SELECT t36.id,
+    t36.code,
+    t36.amount
+   FROM app.t36
+  WHERE (t36.amount > (0)::numeric);
+
+
+ALTER TABLE app.v36 OWNER TO postgres;
+
+--
+-- Name: v37; Type: VIEW; Schema: app; Owner: postgres
+--
+
+CREATE VIEW app.v37 AS
+ SELECT t37.id,
+    t37.code,
+    t37.amount
+   FROM app.t37
+  WHERE (t37.amount > (0)::numeric);
+
+
+ALTER TABLE app.v37 OWNER TO postgres;
+
+--
+-- Name: v38; Type: VIEW; Schema: app; Owner: postgres
+--
+
+CREATE VIEW app.v38 AS
+ SELECT t38.id,
+    t38.code,
+    t38.amount
+   FROM app.t38
+  WHERE (t38.amount > (0)::numeric);
+
+
+ALTER TABLE app.v38 OWNER TO postgres;
+
+--
+-- Name: v39; Type: VIEW; Schema: app; Owner: postgres
+--
+
+CREATE VIEW app.v39 AS
+ SELECT t39.id,
+    t39.code,
+    t39.amount
+   FROM app.t39
+  WHERE (t39.amount > (0)::numeric);
+
+
+ALTER TABLE app.v39 OWNER TO postgres;
+
+--
+-- Name: v4; Type: VIEW; Schema: app; Owner: postgres
+--
+
+CREATE VIEW app.v4 AS
+ SELECT t4.id,
+    t4.code,
+    t4.amount
+   FROM app.t4
+  WHERE (t4.amount > (0)::numeric);
+
+
+ALTER TABLE app.v4 OWNER TO postgres;
+
+--
+-- Name: v5; Type: VIEW; Schema: app; Owner: postgres
+--
+
+CREATE VIEW app.v5 AS
+ SELECT t5.id,
+    t5.code,
+    t5.amount
+   FROM app.t5
+  WHERE (t5.amount > (0)::numeric);
+
+
+ALTER TABLE app.v5 OWNER TO postgres;
+
+--
+-- Name: v6; Type: VIEW; Schema: app; Owner: postgres
+--
+
+CREATE VIEW app.v6 AS
+ SELECT t6.id,
+    t6.code,
+    t6.amount
+   FROM app.t6
+  WHERE (t6.amount > (0)::numeric);
+
+
+ALTER TABLE app.v6 OWNER TO postgres;
+
+--
+-- Name: v7; Type: VIEW; Schema: app; Owner: postgres
+--
+
+CREATE VIEW app.v7 AS
+ SELECT t7.id,
+    t7.code,
+    t7.amount
+   FROM app.t7
+  WHERE (t7.amount > (0)::numeric);
+
+
+ALTER TABLE app.v7 OWNER TO postgres;
+
+--
+-- Name: v8; Type: VIEW; Schema: app; Owner: postgres
+--
+
+CREATE VIEW app.v8 AS
+ SELECT t8.id,
+    t8.code,
+    t8.amount
+   FROM app.t8
+  WHERE (t8.amount > (0)::numeric);
+
+
+ALTER TABLE app.v8 OWNER TO postgres;
+
+--
+-- Name: v9; Type: VIEW; Schema: app; Owner: postgres
+--
+
+CREATE VIEW app.v9 AS
+ SELECT t9.id,
+    t9.code,
+    t9.amount
+   FROM app.t9
+  WHERE (t9.amount > (0)::numeric);
+
+
+ALTER TABLE app.v9 OWNER TO postgres;
+
+--
+-- Name: parted_2024; Type: TABLE ATTACH; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.parted ATTACH PARTITION app.parted_2024 FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+
+
+--
+-- Name: bookings id; Type: DEFAULT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.bookings ALTER COLUMN id SET DEFAULT nextval('app.bookings_id_seq'::regclass);
+
+
+--
+-- Name: bookings bookings_pkey; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.bookings
+    ADD CONSTRAINT bookings_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: bookings bookings_room_during_excl; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.bookings
+    ADD CONSTRAINT bookings_room_during_excl EXCLUDE USING gist (room WITH =, during WITH &&);
+
+
+--
+-- Name: cache cache_pkey; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.cache
+    ADD CONSTRAINT cache_pkey PRIMARY KEY (k);
+
+
+--
+-- Name: rooms rooms_pkey; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.rooms
+    ADD CONSTRAINT rooms_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: t0 t0_code_key; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t0
+    ADD CONSTRAINT t0_code_key UNIQUE (code);
+
+
+--
+-- Name: t0 t0_pkey; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t0
+    ADD CONSTRAINT t0_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: t10 t10_code_key; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t10
+    ADD CONSTRAINT t10_code_key UNIQUE (code);
+
+
+--
+-- Name: t10 t10_pkey; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t10
+    ADD CONSTRAINT t10_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: t11 t11_code_key; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t11
+    ADD CONSTRAINT t11_code_key UNIQUE (code);
+
+
+--
+-- Name: t11 t11_pkey; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t11
+    ADD CONSTRAINT t11_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: t12 t12_code_key; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t12
+    ADD CONSTRAINT t12_code_key UNIQUE (code);
+
+
+--
+-- Name: t12 t12_pkey; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t12
+    ADD CONSTRAINT t12_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: t13 t13_code_key; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t13
+    ADD CONSTRAINT t13_code_key UNIQUE (code);
+
+
+--
+-- Name: t13 t13_pkey; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t13
+    ADD CONSTRAINT t13_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: t14 t14_code_key; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t14
+    ADD CONSTRAINT t14_code_key UNIQUE (code);
+
+
+--
+-- Name: t14 t14_pkey; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t14
+    ADD CONSTRAINT t14_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: t15 t15_code_key; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t15
+    ADD CONSTRAINT t15_code_key UNIQUE (code);
+
+
+--
+-- Name: t15 t15_pkey; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t15
+    ADD CONSTRAINT t15_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: t16 t16_code_key; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t16
+    ADD CONSTRAINT t16_code_key UNIQUE (code);
+
+
+--
+-- Name: t16 t16_pkey; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t16
+    ADD CONSTRAINT t16_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: t17 t17_code_key; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t17
+    ADD CONSTRAINT t17_code_key UNIQUE (code);
+
+
+--
+-- Name: t17 t17_pkey; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t17
+    ADD CONSTRAINT t17_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: t18 t18_code_key; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t18
+    ADD CONSTRAINT t18_code_key UNIQUE (code);
+
+
+--
+-- Name: t18 t18_pkey; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t18
+    ADD CONSTRAINT t18_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: t19 t19_code_key; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t19
+    ADD CONSTRAINT t19_code_key UNIQUE (code);
+
+
+--
+-- Name: t19 t19_pkey; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t19
+    ADD CONSTRAINT t19_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: t1 t1_code_key; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t1
+    ADD CONSTRAINT t1_code_key UNIQUE (code);
+
+
+--
+-- Name: t1 t1_pkey; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t1
+    ADD CONSTRAINT t1_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: t20 t20_code_key; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t20
+    ADD CONSTRAINT t20_code_key UNIQUE (code);
+
+
+--
+-- Name: t20 t20_pkey; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t20
+    ADD CONSTRAINT t20_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: t21 t21_code_key; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t21
+    ADD CONSTRAINT t21_code_key UNIQUE (code);
+
+
+--
+-- Name: t21 t21_pkey; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t21
+    ADD CONSTRAINT t21_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: t22 t22_code_key; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t22
+    ADD CONSTRAINT t22_code_key UNIQUE (code);
+
+
+--
+-- Name: t22 t22_pkey; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t22
+    ADD CONSTRAINT t22_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: t23 t23_code_key; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t23
+    ADD CONSTRAINT t23_code_key UNIQUE (code);
+
+
+--
+-- Name: t23 t23_pkey; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t23
+    ADD CONSTRAINT t23_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: t24 t24_code_key; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t24
+    ADD CONSTRAINT t24_code_key UNIQUE (code);
+
+
+--
+-- Name: t24 t24_pkey; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t24
+    ADD CONSTRAINT t24_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: t25 t25_code_key; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t25
+    ADD CONSTRAINT t25_code_key UNIQUE (code);
+
+
+--
+-- Name: t25 t25_pkey; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t25
+    ADD CONSTRAINT t25_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: t26 t26_code_key; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t26
+    ADD CONSTRAINT t26_code_key UNIQUE (code);
+
+
+--
+-- Name: t26 t26_pkey; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t26
+    ADD CONSTRAINT t26_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: t27 t27_code_key; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t27
+    ADD CONSTRAINT t27_code_key UNIQUE (code);
+
+
+--
+-- Name: t27 t27_pkey; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t27
+    ADD CONSTRAINT t27_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: t28 t28_code_key; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t28
+    ADD CONSTRAINT t28_code_key UNIQUE (code);
+
+
+--
+-- Name: t28 t28_pkey; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t28
+    ADD CONSTRAINT t28_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: t29 t29_code_key; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t29
+    ADD CONSTRAINT t29_code_key UNIQUE (code);
+
+
+--
+-- Name: t29 t29_pkey; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t29
+    ADD CONSTRAINT t29_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: t2 t2_code_key; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t2
+    ADD CONSTRAINT t2_code_key UNIQUE (code);
+
+
+--
+-- Name: t2 t2_pkey; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t2
+    ADD CONSTRAINT t2_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: t30 t30_code_key; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t30
+    ADD CONSTRAINT t30_code_key UNIQUE (code);
+
+
+--
+-- Name: t30 t30_pkey; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t30
+    ADD CONSTRAINT t30_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: t31 t31_code_key; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t31
+    ADD CONSTRAINT t31_code_key UNIQUE (code);
+
+
+--
+-- Name: t31 t31_pkey; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t31
+    ADD CONSTRAINT t31_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: t32 t32_code_key; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t32
+    ADD CONSTRAINT t32_code_key UNIQUE (code);
+
+
+--
+-- Name: t32 t32_pkey; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t32
+    ADD CONSTRAINT t32_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: t33 t33_code_key; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t33
+    ADD CONSTRAINT t33_code_key UNIQUE (code);
+
+
+--
+-- Name: t33 t33_pkey; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t33
+    ADD CONSTRAINT t33_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: t34 t34_code_key; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t34
+    ADD CONSTRAINT t34_code_key UNIQUE (code);
+
+
+--
+-- Name: t34 t34_pkey; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t34
+    ADD CONSTRAINT t34_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: t35 t35_code_key; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t35
+    ADD CONSTRAINT t35_code_key UNIQUE (code);
+
+
+--
+-- Name: t35 t35_pkey; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t35
+    ADD CONSTRAINT t35_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: t36 t36_code_key; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t36
+    ADD CONSTRAINT t36_code_key UNIQUE (code);
+
+
+--
+-- Name: t36 t36_pkey; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t36
+    ADD CONSTRAINT t36_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: t37 t37_code_key; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t37
+    ADD CONSTRAINT t37_code_key UNIQUE (code);
+
+
+--
+-- Name: t37 t37_pkey; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t37
+    ADD CONSTRAINT t37_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: t38 t38_code_key; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t38
+    ADD CONSTRAINT t38_code_key UNIQUE (code);
+
+
+--
+-- Name: t38 t38_pkey; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t38
+    ADD CONSTRAINT t38_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: t39 t39_code_key; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t39
+    ADD CONSTRAINT t39_code_key UNIQUE (code);
+
+
+--
+-- Name: t39 t39_pkey; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t39
+    ADD CONSTRAINT t39_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: t3 t3_code_key; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t3
+    ADD CONSTRAINT t3_code_key UNIQUE (code);
+
+
+--
+-- Name: t3 t3_pkey; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t3
+    ADD CONSTRAINT t3_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: t4 t4_code_key; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t4
+    ADD CONSTRAINT t4_code_key UNIQUE (code);
+
+
+--
+-- Name: t4 t4_pkey; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t4
+    ADD CONSTRAINT t4_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: t5 t5_code_key; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t5
+    ADD CONSTRAINT t5_code_key UNIQUE (code);
+
+
+--
+-- Name: t5 t5_pkey; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t5
+    ADD CONSTRAINT t5_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: t6 t6_code_key; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t6
+    ADD CONSTRAINT t6_code_key UNIQUE (code);
+
+
+--
+-- Name: t6 t6_pkey; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t6
+    ADD CONSTRAINT t6_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: t7 t7_code_key; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t7
+    ADD CONSTRAINT t7_code_key UNIQUE (code);
+
+
+--
+-- Name: t7 t7_pkey; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t7
+    ADD CONSTRAINT t7_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: t8 t8_code_key; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t8
+    ADD CONSTRAINT t8_code_key UNIQUE (code);
+
+
+--
+-- Name: t8 t8_pkey; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t8
+    ADD CONSTRAINT t8_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: t9 t9_code_key; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t9
+    ADD CONSTRAINT t9_code_key UNIQUE (code);
+
+
+--
+-- Name: t9 t9_pkey; Type: CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t9
+    ADD CONSTRAINT t9_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: t0_note_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t0_note_idx ON app.t0 USING btree (lower(note)) WHERE (note IS NOT NULL);
+
+
+--
+-- Name: t0_tags_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t0_tags_idx ON app.t0 USING gin (tags);
+
+
+--
+-- Name: t10_note_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t10_note_idx ON app.t10 USING btree (lower(note)) WHERE (note IS NOT NULL);
+
+
+--
+-- Name: t10_tags_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t10_tags_idx ON app.t10 USING gin (tags);
+
+
+--
+-- Name: t11_note_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t11_note_idx ON app.t11 USING btree (lower(note)) WHERE (note IS NOT NULL);
+
+
+--
+-- Name: t11_tags_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t11_tags_idx ON app.t11 USING gin (tags);
+
+
+--
+-- Name: t12_note_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t12_note_idx ON app.t12 USING btree (lower(note)) WHERE (note IS NOT NULL);
+
+
+--
+-- Name: t12_tags_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t12_tags_idx ON app.t12 USING gin (tags);
+
+
+--
+-- Name: t13_note_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t13_note_idx ON app.t13 USING btree (lower(note)) WHERE (note IS NOT NULL);
+
+
+--
+-- Name: t13_tags_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t13_tags_idx ON app.t13 USING gin (tags);
+
+
+--
+-- Name: t14_note_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t14_note_idx ON app.t14 USING btree (lower(note)) WHERE (note IS NOT NULL);
+
+
+--
+-- Name: t14_tags_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t14_tags_idx ON app.t14 USING gin (tags);
+
+
+--
+-- Name: t15_note_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t15_note_idx ON app.t15 USING btree (lower(note)) WHERE (note IS NOT NULL);
+
+
+--
+-- Name: t15_tags_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t15_tags_idx ON app.t15 USING gin (tags);
+
+
+--
+-- Name: t16_note_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t16_note_idx ON app.t16 USING btree (lower(note)) WHERE (note IS NOT NULL);
+
+
+--
+-- Name: t16_tags_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t16_tags_idx ON app.t16 USING gin (tags);
+
+
+--
+-- Name: t17_note_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t17_note_idx ON app.t17 USING btree (lower(note)) WHERE (note IS NOT NULL);
+
+
+--
+-- Name: t17_tags_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t17_tags_idx ON app.t17 USING gin (tags);
+
+
+--
+-- Name: t18_note_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t18_note_idx ON app.t18 USING btree (lower(note)) WHERE (note IS NOT NULL);
+
+
+--
+-- Name: t18_tags_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t18_tags_idx ON app.t18 USING gin (tags);
+
+
+--
+-- Name: t19_note_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t19_note_idx ON app.t19 USING btree (lower(note)) WHERE (note IS NOT NULL);
+
+
+--
+-- Name: t19_tags_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t19_tags_idx ON app.t19 USING gin (tags);
+
+
+--
+-- Name: t1_note_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t1_note_idx ON app.t1 USING btree (lower(note)) WHERE (note IS NOT NULL);
+
+
+--
+-- Name: t1_tags_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t1_tags_idx ON app.t1 USING gin (tags);
+
+
+--
+-- Name: t20_note_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t20_note_idx ON app.t20 USING btree (lower(note)) WHERE (note IS NOT NULL);
+
+
+--
+-- Name: t20_tags_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t20_tags_idx ON app.t20 USING gin (tags);
+
+
+--
+-- Name: t21_note_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t21_note_idx ON app.t21 USING btree (lower(note)) WHERE (note IS NOT NULL);
+
+
+--
+-- Name: t21_tags_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t21_tags_idx ON app.t21 USING gin (tags);
+
+
+--
+-- Name: t22_note_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t22_note_idx ON app.t22 USING btree (lower(note)) WHERE (note IS NOT NULL);
+
+
+--
+-- Name: t22_tags_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t22_tags_idx ON app.t22 USING gin (tags);
+
+
+--
+-- Name: t23_note_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t23_note_idx ON app.t23 USING btree (lower(note)) WHERE (note IS NOT NULL);
+
+
+--
+-- Name: t23_tags_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t23_tags_idx ON app.t23 USING gin (tags);
+
+
+--
+-- Name: t24_note_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t24_note_idx ON app.t24 USING btree (lower(note)) WHERE (note IS NOT NULL);
+
+
+--
+-- Name: t24_tags_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t24_tags_idx ON app.t24 USING gin (tags);
+
+
+--
+-- Name: t25_note_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t25_note_idx ON app.t25 USING btree (lower(note)) WHERE (note IS NOT NULL);
+
+
+--
+-- Name: t25_tags_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t25_tags_idx ON app.t25 USING gin (tags);
+
+
+--
+-- Name: t26_note_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t26_note_idx ON app.t26 USING btree (lower(note)) WHERE (note IS NOT NULL);
+
+
+--
+-- Name: t26_tags_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t26_tags_idx ON app.t26 USING gin (tags);
+
+
+--
+-- Name: t27_note_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t27_note_idx ON app.t27 USING btree (lower(note)) WHERE (note IS NOT NULL);
+
+
+--
+-- Name: t27_tags_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t27_tags_idx ON app.t27 USING gin (tags);
+
+
+--
+-- Name: t28_note_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t28_note_idx ON app.t28 USING btree (lower(note)) WHERE (note IS NOT NULL);
+
+
+--
+-- Name: t28_tags_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t28_tags_idx ON app.t28 USING gin (tags);
+
+
+--
+-- Name: t29_note_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t29_note_idx ON app.t29 USING btree (lower(note)) WHERE (note IS NOT NULL);
+
+
+--
+-- Name: t29_tags_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t29_tags_idx ON app.t29 USING gin (tags);
+
+
+--
+-- Name: t2_note_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t2_note_idx ON app.t2 USING btree (lower(note)) WHERE (note IS NOT NULL);
+
+
+--
+-- Name: t2_tags_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t2_tags_idx ON app.t2 USING gin (tags);
+
+
+--
+-- Name: t30_note_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t30_note_idx ON app.t30 USING btree (lower(note)) WHERE (note IS NOT NULL);
+
+
+--
+-- Name: t30_tags_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t30_tags_idx ON app.t30 USING gin (tags);
+
+
+--
+-- Name: t31_note_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t31_note_idx ON app.t31 USING btree (lower(note)) WHERE (note IS NOT NULL);
+
+
+--
+-- Name: t31_tags_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t31_tags_idx ON app.t31 USING gin (tags);
+
+
+--
+-- Name: t32_note_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t32_note_idx ON app.t32 USING btree (lower(note)) WHERE (note IS NOT NULL);
+
+
+--
+-- Name: t32_tags_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t32_tags_idx ON app.t32 USING gin (tags);
+
+
+--
+-- Name: t33_note_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t33_note_idx ON app.t33 USING btree (lower(note)) WHERE (note IS NOT NULL);
+
+
+--
+-- Name: t33_tags_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t33_tags_idx ON app.t33 USING gin (tags);
+
+
+--
+-- Name: t34_note_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t34_note_idx ON app.t34 USING btree (lower(note)) WHERE (note IS NOT NULL);
+
+
+--
+-- Name: t34_tags_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t34_tags_idx ON app.t34 USING gin (tags);
+
+
+--
+-- Name: t35_note_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t35_note_idx ON app.t35 USING btree (lower(note)) WHERE (note IS NOT NULL);
+
+
+--
+-- Name: t35_tags_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t35_tags_idx ON app.t35 USING gin (tags);
+
+
+--
+-- Name: t36_note_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t36_note_idx ON app.t36 USING btree (lower(note)) WHERE (note IS NOT NULL);
+
+
+--
+-- Name: t36_tags_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t36_tags_idx ON app.t36 USING gin (tags);
+
+
+--
+-- Name: t37_note_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t37_note_idx ON app.t37 USING btree (lower(note)) WHERE (note IS NOT NULL);
+
+
+--
+-- Name: t37_tags_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t37_tags_idx ON app.t37 USING gin (tags);
+
+
+--
+-- Name: t38_note_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t38_note_idx ON app.t38 USING btree (lower(note)) WHERE (note IS NOT NULL);
+
+
+--
+-- Name: t38_tags_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t38_tags_idx ON app.t38 USING gin (tags);
+
+
+--
+-- Name: t39_note_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t39_note_idx ON app.t39 USING btree (lower(note)) WHERE (note IS NOT NULL);
+
+
+--
+-- Name: t39_tags_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t39_tags_idx ON app.t39 USING gin (tags);
+
+
+--
+-- Name: t3_note_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t3_note_idx ON app.t3 USING btree (lower(note)) WHERE (note IS NOT NULL);
+
+
+--
+-- Name: t3_tags_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t3_tags_idx ON app.t3 USING gin (tags);
+
+
+--
+-- Name: t4_note_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t4_note_idx ON app.t4 USING btree (lower(note)) WHERE (note IS NOT NULL);
+
+
+--
+-- Name: t4_tags_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t4_tags_idx ON app.t4 USING gin (tags);
+
+
+--
+-- Name: t5_note_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t5_note_idx ON app.t5 USING btree (lower(note)) WHERE (note IS NOT NULL);
+
+
+--
+-- Name: t5_tags_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t5_tags_idx ON app.t5 USING gin (tags);
+
+
+--
+-- Name: t6_note_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t6_note_idx ON app.t6 USING btree (lower(note)) WHERE (note IS NOT NULL);
+
+
+--
+-- Name: t6_tags_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t6_tags_idx ON app.t6 USING gin (tags);
+
+
+--
+-- Name: t7_note_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t7_note_idx ON app.t7 USING btree (lower(note)) WHERE (note IS NOT NULL);
+
+
+--
+-- Name: t7_tags_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t7_tags_idx ON app.t7 USING gin (tags);
+
+
+--
+-- Name: t8_note_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t8_note_idx ON app.t8 USING btree (lower(note)) WHERE (note IS NOT NULL);
+
+
+--
+-- Name: t8_tags_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t8_tags_idx ON app.t8 USING gin (tags);
+
+
+--
+-- Name: t9_note_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t9_note_idx ON app.t9 USING btree (lower(note)) WHERE (note IS NOT NULL);
+
+
+--
+-- Name: t9_tags_idx; Type: INDEX; Schema: app; Owner: postgres
+--
+
+CREATE INDEX t9_tags_idx ON app.t9 USING gin (tags);
+
+
+--
+-- Name: cache r; Type: RULE; Schema: app; Owner: postgres
+--
+
+CREATE RULE r AS
+    ON INSERT TO app.cache DO INSTEAD NOTHING;
+
+
+--
+-- Name: t0 t0_touch; Type: TRIGGER; Schema: app; Owner: postgres
+--
+
+CREATE TRIGGER t0_touch BEFORE UPDATE ON app.t0 FOR EACH ROW EXECUTE FUNCTION app.touch();
+
+
+--
+-- Name: t10 t10_touch; Type: TRIGGER; Schema: app; Owner: postgres
+--
+
+CREATE TRIGGER t10_touch BEFORE UPDATE ON app.t10 FOR EACH ROW EXECUTE FUNCTION app.touch();
+
+
+--
+-- Name: t11 t11_touch; Type: TRIGGER; Schema: app; Owner: postgres
+--
+
+CREATE TRIGGER t11_touch BEFORE UPDATE ON app.t11 FOR EACH ROW EXECUTE FUNCTION app.touch();
+
+
+--
+-- Name: t12 t12_touch; Type: TRIGGER; Schema: app; Owner: postgres
+--
+
+CREATE TRIGGER t12_touch BEFORE UPDATE ON app.t12 FOR EACH ROW EXECUTE FUNCTION app.touch();
+
+
+--
+-- Name: t13 t13_touch; Type: TRIGGER; Schema: app; Owner: postgres
+--
+
+CREATE TRIGGER t13_touch BEFORE UPDATE ON app.t13 FOR EACH ROW EXECUTE FUNCTION app.touch();
+
+
+--
+-- Name: t14 t14_touch; Type: TRIGGER; Schema: app; Owner: postgres
+--
+
+CREATE TRIGGER t14_touch BEFORE UPDATE ON app.t14 FOR EACH ROW EXECUTE FUNCTION app.touch();
+
+
+--
+-- Name: t15 t15_touch; Type: TRIGGER; Schema: app; Owner: postgres
+--
+
+CREATE TRIGGER t15_touch BEFORE UPDATE ON app.t15 FOR EACH ROW EXECUTE FUNCTION app.touch();
+
+
+--
+-- Name: t16 t16_touch; Type: TRIGGER; Schema: app; Owner: postgres
+--
+
+CREATE TRIGGER t16_touch BEFORE UPDATE ON app.t16 FOR EACH ROW EXECUTE FUNCTION app.touch();
+
+
+--
+-- Name: t17 t17_touch; Type: TRIGGER; Schema: app; Owner: postgres
+--
+
+CREATE TRIGGER t17_touch BEFORE UPDATE ON app.t17 FOR EACH ROW EXECUTE FUNCTION app.touch();
+
+
+--
+-- Name: t18 t18_touch; Type: TRIGGER; Schema: app; Owner: postgres
+--
+
+CREATE TRIGGER t18_touch BEFORE UPDATE ON app.t18 FOR EACH ROW EXECUTE FUNCTION app.touch();
+
+
+--
+-- Name: t19 t19_touch; Type: TRIGGER; Schema: app; Owner: postgres
+--
+
+CREATE TRIGGER t19_touch BEFORE UPDATE ON app.t19 FOR EACH ROW EXECUTE FUNCTION app.touch();
+
+
+--
+-- Name: t1 t1_touch; Type: TRIGGER; Schema: app; Owner: postgres
+--
+
+CREATE TRIGGER t1_touch BEFORE UPDATE ON app.t1 FOR EACH ROW EXECUTE FUNCTION app.touch();
+
+
+--
+-- Name: t20 t20_touch; Type: TRIGGER; Schema: app; Owner: postgres
+--
+
+CREATE TRIGGER t20_touch BEFORE UPDATE ON app.t20 FOR EACH ROW EXECUTE FUNCTION app.touch();
+
+
+--
+-- Name: t21 t21_touch; Type: TRIGGER; Schema: app; Owner: postgres
+--
+
+CREATE TRIGGER t21_touch BEFORE UPDATE ON app.t21 FOR EACH ROW EXECUTE FUNCTION app.touch();
+
+
+--
+-- Name: t22 t22_touch; Type: TRIGGER; Schema: app; Owner: postgres
+--
+
+CREATE TRIGGER t22_touch BEFORE UPDATE ON app.t22 FOR EACH ROW EXECUTE FUNCTION app.touch();
+
+
+--
+-- Name: t23 t23_touch; Type: TRIGGER; Schema: app; Owner: postgres
+--
+
+CREATE TRIGGER t23_touch BEFORE UPDATE ON app.t23 FOR EACH ROW EXECUTE FUNCTION app.touch();
+
+
+--
+-- Name: t24 t24_touch; Type: TRIGGER; Schema: app; Owner: postgres
+--
+
+CREATE TRIGGER t24_touch BEFORE UPDATE ON app.t24 FOR EACH ROW EXECUTE FUNCTION app.touch();
+
+
+--
+-- Name: t25 t25_touch; Type: TRIGGER; Schema: app; Owner: postgres
+--
+
+CREATE TRIGGER t25_touch BEFORE UPDATE ON app.t25 FOR EACH ROW EXECUTE FUNCTION app.touch();
+
+
+--
+-- Name: t26 t26_touch; Type: TRIGGER; Schema: app; Owner: postgres
+--
+
+CREATE TRIGGER t26_touch BEFORE UPDATE ON app.t26 FOR EACH ROW EXECUTE FUNCTION app.touch();
+
+
+--
+-- Name: t27 t27_touch; Type: TRIGGER; Schema: app; Owner: postgres
+--
+
+CREATE TRIGGER t27_touch BEFORE UPDATE ON app.t27 FOR EACH ROW EXECUTE FUNCTION app.touch();
+
+
+--
+-- Name: t28 t28_touch; Type: TRIGGER; Schema: app; Owner: postgres
+--
+
+CREATE TRIGGER t28_touch BEFORE UPDATE ON app.t28 FOR EACH ROW EXECUTE FUNCTION app.touch();
+
+
+--
+-- Name: t29 t29_touch; Type: TRIGGER; Schema: app; Owner: postgres
+--
+
+CREATE TRIGGER t29_touch BEFORE UPDATE ON app.t29 FOR EACH ROW EXECUTE FUNCTION app.touch();
+
+
+--
+-- Name: t2 t2_touch; Type: TRIGGER; Schema: app; Owner: postgres
+--
+
+CREATE TRIGGER t2_touch BEFORE UPDATE ON app.t2 FOR EACH ROW EXECUTE FUNCTION app.touch();
+
+
+--
+-- Name: t30 t30_touch; Type: TRIGGER; Schema: app; Owner: postgres
+--
+
+CREATE TRIGGER t30_touch BEFORE UPDATE ON app.t30 FOR EACH ROW EXECUTE FUNCTION app.touch();
+
+
+--
+-- Name: t31 t31_touch; Type: TRIGGER; Schema: app; Owner: postgres
+--
+
+CREATE TRIGGER t31_touch BEFORE UPDATE ON app.t31 FOR EACH ROW EXECUTE FUNCTION app.touch();
+
+
+--
+-- Name: t32 t32_touch; Type: TRIGGER; Schema: app; Owner: postgres
+--
+
+CREATE TRIGGER t32_touch BEFORE UPDATE ON app.t32 FOR EACH ROW EXECUTE FUNCTION app.touch();
+
+
+--
+-- Name: t33 t33_touch; Type: TRIGGER; Schema: app; Owner: postgres
+--
+
+CREATE TRIGGER t33_touch BEFORE UPDATE ON app.t33 FOR EACH ROW EXECUTE FUNCTION app.touch();
+
+
+--
+-- Name: t34 t34_touch; Type: TRIGGER; Schema: app; Owner: postgres
+--
+
+CREATE TRIGGER t34_touch BEFORE UPDATE ON app.t34 FOR EACH ROW EXECUTE FUNCTION app.touch();
+
+
+--
+-- Name: t35 t35_touch; Type: TRIGGER; Schema: app; Owner: postgres
+--
+
+CREATE TRIGGER t35_touch BEFORE UPDATE ON app.t35 FOR EACH ROW EXECUTE FUNCTION app.touch();
+
+
+--
+-- Name: t36 t36_touch; Type: TRIGGER; Schema: app; Owner: postgres
+--
+
+CREATE TRIGGER t36_touch BEFORE UPDATE ON app.t36 FOR EACH ROW EXECUTE FUNCTION app.touch();
+
+
+--
+-- Name: t37 t37_touch; Type: TRIGGER; Schema: app; Owner: postgres
+--
+
+CREATE TRIGGER t37_touch BEFORE UPDATE ON app.t37 FOR EACH ROW EXECUTE FUNCTION app.touch();
+
+
+--
+-- Name: t38 t38_touch; Type: TRIGGER; Schema: app; Owner: postgres
+--
+
+CREATE TRIGGER t38_touch BEFORE UPDATE ON app.t38 FOR EACH ROW EXECUTE FUNCTION app.touch();
+
+
+--
+-- Name: t39 t39_touch; Type: TRIGGER; Schema: app; Owner: postgres
+--
+
+CREATE TRIGGER t39_touch BEFORE UPDATE ON app.t39 FOR EACH ROW EXECUTE FUNCTION app.touch();
+
+
+--
+-- Name: t3 t3_touch; Type: TRIGGER; Schema: app; Owner: postgres
+--
+
+CREATE TRIGGER t3_touch BEFORE UPDATE ON app.t3 FOR EACH ROW EXECUTE FUNCTION app.touch();
+
+
+--
+-- Name: t4 t4_touch; Type: TRIGGER; Schema: app; Owner: postgres
+--
+
+CREATE TRIGGER t4_touch BEFORE UPDATE ON app.t4 FOR EACH ROW EXECUTE FUNCTION app.touch();
+
+
+--
+-- Name: t5 t5_touch; Type: TRIGGER; Schema: app; Owner: postgres
+--
+
+CREATE TRIGGER t5_touch BEFORE UPDATE ON app.t5 FOR EACH ROW EXECUTE FUNCTION app.touch();
+
+
+--
+-- Name: t6 t6_touch; Type: TRIGGER; Schema: app; Owner: postgres
+--
+
+CREATE TRIGGER t6_touch BEFORE UPDATE ON app.t6 FOR EACH ROW EXECUTE FUNCTION app.touch();
+
+
+--
+-- Name: t7 t7_touch; Type: TRIGGER; Schema: app; Owner: postgres
+--
+
+CREATE TRIGGER t7_touch BEFORE UPDATE ON app.t7 FOR EACH ROW EXECUTE FUNCTION app.touch();
+
+
+--
+-- Name: t8 t8_touch; Type: TRIGGER; Schema: app; Owner: postgres
+--
+
+CREATE TRIGGER t8_touch BEFORE UPDATE ON app.t8 FOR EACH ROW EXECUTE FUNCTION app.touch();
+
+
+--
+-- Name: t9 t9_touch; Type: TRIGGER; Schema: app; Owner: postgres
+--
+
+CREATE TRIGGER t9_touch BEFORE UPDATE ON app.t9 FOR EACH ROW EXECUTE FUNCTION app.touch();
+
+
+--
+-- Name: bookings bookings_room_fkey; Type: FK CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.bookings
+    ADD CONSTRAINT bookings_room_fkey FOREIGN KEY (room) REFERENCES app.rooms(id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: t10 t10_ref_fkey; Type: FK CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t10
+    ADD CONSTRAINT t10_ref_fkey FOREIGN KEY (ref) REFERENCES app.t9(id) ON DELETE SET NULL;
+
+
+--
+-- Name: t11 t11_ref_fkey; Type: FK CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t11
+    ADD CONSTRAINT t11_ref_fkey FOREIGN KEY (ref) REFERENCES app.t10(id) ON DELETE SET NULL;
+
+
+--
+-- Name: t12 t12_ref_fkey; Type: FK CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t12
+    ADD CONSTRAINT t12_ref_fkey FOREIGN KEY (ref) REFERENCES app.t11(id) ON DELETE SET NULL;
+
+
+--
+-- Name: t13 t13_ref_fkey; Type: FK CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t13
+    ADD CONSTRAINT t13_ref_fkey FOREIGN KEY (ref) REFERENCES app.t12(id) ON DELETE SET NULL;
+
+
+--
+-- Name: t14 t14_ref_fkey; Type: FK CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t14
+    ADD CONSTRAINT t14_ref_fkey FOREIGN KEY (ref) REFERENCES app.t13(id) ON DELETE SET NULL;
+
+
+--
+-- Name: t15 t15_ref_fkey; Type: FK CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t15
+    ADD CONSTRAINT t15_ref_fkey FOREIGN KEY (ref) REFERENCES app.t14(id) ON DELETE SET NULL;
+
+
+--
+-- Name: t16 t16_ref_fkey; Type: FK CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t16
+    ADD CONSTRAINT t16_ref_fkey FOREIGN KEY (ref) REFERENCES app.t15(id) ON DELETE SET NULL;
+
+
+--
+-- Name: t17 t17_ref_fkey; Type: FK CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t17
+    ADD CONSTRAINT t17_ref_fkey FOREIGN KEY (ref) REFERENCES app.t16(id) ON DELETE SET NULL;
+
+
+--
+-- Name: t18 t18_ref_fkey; Type: FK CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t18
+    ADD CONSTRAINT t18_ref_fkey FOREIGN KEY (ref) REFERENCES app.t17(id) ON DELETE SET NULL;
+
+
+--
+-- Name: t19 t19_ref_fkey; Type: FK CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t19
+    ADD CONSTRAINT t19_ref_fkey FOREIGN KEY (ref) REFERENCES app.t18(id) ON DELETE SET NULL;
+
+
+--
+-- Name: t1 t1_ref_fkey; Type: FK CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t1
+    ADD CONSTRAINT t1_ref_fkey FOREIGN KEY (ref) REFERENCES app.t0(id) ON DELETE SET NULL;
+
+
+--
+-- Name: t20 t20_ref_fkey; Type: FK CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t20
+    ADD CONSTRAINT t20_ref_fkey FOREIGN KEY (ref) REFERENCES app.t19(id) ON DELETE SET NULL;
+
+
+--
+-- Name: t21 t21_ref_fkey; Type: FK CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t21
+    ADD CONSTRAINT t21_ref_fkey FOREIGN KEY (ref) REFERENCES app.t20(id) ON DELETE SET NULL;
+
+
+--
+-- Name: t22 t22_ref_fkey; Type: FK CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t22
+    ADD CONSTRAINT t22_ref_fkey FOREIGN KEY (ref) REFERENCES app.t21(id) ON DELETE SET NULL;
+
+
+--
+-- Name: t23 t23_ref_fkey; Type: FK CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t23
+    ADD CONSTRAINT t23_ref_fkey FOREIGN KEY (ref) REFERENCES app.t22(id) ON DELETE SET NULL;
+
+
+--
+-- Name: t24 t24_ref_fkey; Type: FK CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t24
+    ADD CONSTRAINT t24_ref_fkey FOREIGN KEY (ref) REFERENCES app.t23(id) ON DELETE SET NULL;
+
+
+--
+-- Name: t25 t25_ref_fkey; Type: FK CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t25
+    ADD CONSTRAINT t25_ref_fkey FOREIGN KEY (ref) REFERENCES app.t24(id) ON DELETE SET NULL;
+
+
+--
+-- Name: t26 t26_ref_fkey; Type: FK CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t26
+    ADD CONSTRAINT t26_ref_fkey FOREIGN KEY (ref) REFERENCES app.t25(id) ON DELETE SET NULL;
+
+
+--
+-- Name: t27 t27_ref_fkey; Type: FK CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t27
+    ADD CONSTRAINT t27_ref_fkey FOREIGN KEY (ref) REFERENCES app.t26(id) ON DELETE SET NULL;
+
+
+--
+-- Name: t28 t28_ref_fkey; Type: FK CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t28
+    ADD CONSTRAINT t28_ref_fkey FOREIGN KEY (ref) REFERENCES app.t27(id) ON DELETE SET NULL;
+
+
+--
+-- Name: t29 t29_ref_fkey; Type: FK CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t29
+    ADD CONSTRAINT t29_ref_fkey FOREIGN KEY (ref) REFERENCES app.t28(id) ON DELETE SET NULL;
+
+
+--
+-- Name: t2 t2_ref_fkey; Type: FK CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t2
+    ADD CONSTRAINT t2_ref_fkey FOREIGN KEY (ref) REFERENCES app.t1(id) ON DELETE SET NULL;
+
+
+--
+-- Name: t30 t30_ref_fkey; Type: FK CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t30
+    ADD CONSTRAINT t30_ref_fkey FOREIGN KEY (ref) REFERENCES app.t29(id) ON DELETE SET NULL;
+
+
+--
+-- Name: t31 t31_ref_fkey; Type: FK CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t31
+    ADD CONSTRAINT t31_ref_fkey FOREIGN KEY (ref) REFERENCES app.t30(id) ON DELETE SET NULL;
+
+
+--
+-- Name: t32 t32_ref_fkey; Type: FK CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t32
+    ADD CONSTRAINT t32_ref_fkey FOREIGN KEY (ref) REFERENCES app.t31(id) ON DELETE SET NULL;
+
+
+--
+-- Name: t33 t33_ref_fkey; Type: FK CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t33
+    ADD CONSTRAINT t33_ref_fkey FOREIGN KEY (ref) REFERENCES app.t32(id) ON DELETE SET NULL;
+
+
+--
+-- Name: t34 t34_ref_fkey; Type: FK CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t34
+    ADD CONSTRAINT t34_ref_fkey FOREIGN KEY (ref) REFERENCES app.t33(id) ON DELETE SET NULL;
+
+
+--
+-- Name: t35 t35_ref_fkey; Type: FK CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t35
+    ADD CONSTRAINT t35_ref_fkey FOREIGN KEY (ref) REFERENCES app.t34(id) ON DELETE SET NULL;
+
+
+--
+-- Name: t36 t36_ref_fkey; Type: FK CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t36
+    ADD CONSTRAINT t36_ref_fkey FOREIGN KEY (ref) REFERENCES app.t35(id) ON DELETE SET NULL;
+
+
+--
+-- Name: t37 t37_ref_fkey; Type: FK CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t37
+    ADD CONSTRAINT t37_ref_fkey FOREIGN KEY (ref) REFERENCES app.t36(id) ON DELETE SET NULL;
+
+
+--
+-- Name: t38 t38_ref_fkey; Type: FK CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t38
+    ADD CONSTRAINT t38_ref_fkey FOREIGN KEY (ref) REFERENCES app.t37(id) ON DELETE SET NULL;
+
+
+--
+-- Name: t39 t39_ref_fkey; Type: FK CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t39
+    ADD CONSTRAINT t39_ref_fkey FOREIGN KEY (ref) REFERENCES app.t38(id) ON DELETE SET NULL;
+
+
+--
+-- Name: t3 t3_ref_fkey; Type: FK CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t3
+    ADD CONSTRAINT t3_ref_fkey FOREIGN KEY (ref) REFERENCES app.t2(id) ON DELETE SET NULL;
+
+
+--
+-- Name: t4 t4_ref_fkey; Type: FK CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t4
+    ADD CONSTRAINT t4_ref_fkey FOREIGN KEY (ref) REFERENCES app.t3(id) ON DELETE SET NULL;
+
+
+--
+-- Name: t5 t5_ref_fkey; Type: FK CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t5
+    ADD CONSTRAINT t5_ref_fkey FOREIGN KEY (ref) REFERENCES app.t4(id) ON DELETE SET NULL;
+
+
+--
+-- Name: t6 t6_ref_fkey; Type: FK CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t6
+    ADD CONSTRAINT t6_ref_fkey FOREIGN KEY (ref) REFERENCES app.t5(id) ON DELETE SET NULL;
+
+
+--
+-- Name: t7 t7_ref_fkey; Type: FK CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t7
+    ADD CONSTRAINT t7_ref_fkey FOREIGN KEY (ref) REFERENCES app.t6(id) ON DELETE SET NULL;
+
+
+--
+-- Name: t8 t8_ref_fkey; Type: FK CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t8
+    ADD CONSTRAINT t8_ref_fkey FOREIGN KEY (ref) REFERENCES app.t7(id) ON DELETE SET NULL;
+
+
+--
+-- Name: t9 t9_ref_fkey; Type: FK CONSTRAINT; Schema: app; Owner: postgres
+--
+
+ALTER TABLE ONLY app.t9
+    ADD CONSTRAINT t9_ref_fkey FOREIGN KEY (ref) REFERENCES app.t8(id) ON DELETE SET NULL;
+
+
+--
+-- Name: rooms pol; Type: POLICY; Schema: app; Owner: postgres
+--
+
+CREATE POLICY pol ON app.rooms USING ((name <> 'secret'::text));
+
+
+--
+-- Name: rooms; Type: ROW SECURITY; Schema: app; Owner: postgres
+--
+
+ALTER TABLE app.rooms ENABLE ROW LEVEL SECURITY;
+
+--
+-- PostgreSQL database dump complete
+--
+
+\unrestrict oFaaq3LPIDfcJqfKh2hhdLuwC2nJF8VwMBDie8c91q4CPYEH8fqmeY2mFoE9laH
+
