@@ -157,12 +157,14 @@ final class Planner {
 
     private void readSizes() {
         for (List<String> row : engine.runner().query("""
-                SELECT c.relname, c.reltuples::bigint, c.relpages, pg_total_relation_size(c.oid)
+                SELECT c.relname, c.reltuples::bigint, c.relpages, pg_total_relation_size(c.oid),
+                  c.relkind <> 'p' AND pg_relation_size(c.oid) = 0
                 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                 WHERE n.nspname = ? AND c.relkind IN ('r', 'p', 'm')""", engine.schema())) {
             long rows = Long.parseLong(row.get(1));
             if (rows < 0) {
-                rows = plannerEstimate(row.get(0));
+                // the planner guesses ten pages for a table that has none: a table without pages is known to be empty
+                rows = "t".equals(row.get(4)) ? 0 : plannerEstimate(row.get(0));
             }
             sizes.put(row.get(0), new MigrationPlan.TableSize(rows, Long.parseLong(row.get(2)),
                     Long.parseLong(row.get(3))));

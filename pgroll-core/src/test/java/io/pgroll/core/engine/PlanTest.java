@@ -109,6 +109,13 @@ class PlanTest {
         MigrationPlan.RelationLock lock = plan.phases().get(0).statements().get(0).locks().get(0);
         assertEquals(LockMode.SHARE, lock.mode());
         assertTrue(lock.size().rows() > 0, lock.toString());
+
+        // without pages it is empty, whatever the planner would guess
+        h.startAndComplete("03_empty", """
+                {"operations":[{"create_table":{"name":"empty","columns":[{"name":"id","type":"bigint","pk":true}]}}]}""");
+        plan = h.roll.plan(Harness.migration("04_index", """
+                {"operations":[{"sql":{"up":"CREATE INDEX empty_idx ON empty (id)"}}]}"""), StartOptions.defaults());
+        assertEquals(0, plan.phases().get(0).statements().get(0).locks().get(0).size().rows());
     }
 
     @Test
