@@ -25,7 +25,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Golden plans without a database: each operation plans its start, complete and rollback on a {@link PlanContext}
+ * Golden plans without a database, one or more for each of the 15 operations: each operation plans its start, complete and rollback on a {@link PlanContext}
  * over a schema fixture (authors and books as read_schema describes them, in {@code plan-golden/schema.json}), and
  * every statement is classified. The result, one line per statement ({@code kind | locks}), must match
  * {@code plan-golden/<name>.txt}; run with {@code -Dpgroll.golden.update=true} to rewrite the files after a deliberate
@@ -53,10 +53,23 @@ class OperationPlanGoldenTest {
                     "column":"id"}}]}}]}"""),
             Map.entry("drop_column", """
                     {"operations":[{"drop_column":{"table":"books","column":"published","down":"false"}}]}"""),
+            Map.entry("drop_constraint", """
+                    {"operations":[{"drop_constraint":{"table":"books","name":"books_price_check","up":"price",
+                    "down":"price"}}]}"""),
+            Map.entry("drop_multicolumn_constraint", """
+                    {"operations":[{"drop_multicolumn_constraint":{"table":"authors","name":"authors_email_key",
+                    "up":{"email":"email"},"down":{"email":"email || '-' || id"}}}]}"""),
+            Map.entry("drop_table", """
+                    {"operations":[{"drop_table":{"name":"books"}}]}"""),
             Map.entry("drop_index", """
                     {"operations":[{"drop_index":{"name":"books_author_idx"}}]}"""),
             Map.entry("rename_column", """
                     {"operations":[{"rename_column":{"table":"authors","from":"name","to":"full_name"}}]}"""),
+            Map.entry("rename_constraint", """
+                    {"operations":[{"rename_constraint":{"table":"books","from":"books_price_check",
+                    "to":"books_price_positive"}}]}"""),
+            Map.entry("rename_table", """
+                    {"operations":[{"rename_table":{"from":"authors","to":"writers"}}]}"""),
             Map.entry("set_replica_identity", """
                     {"operations":[{"set_replica_identity":{"table":"books","identity":{"type":"full"}}}]}"""),
             Map.entry("sql_type_change", """
