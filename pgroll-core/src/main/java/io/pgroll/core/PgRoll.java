@@ -73,14 +73,44 @@ public final class PgRoll implements AutoCloseable {
         return engine().start(migration, options);
     }
 
-    /** Completes the active migration. */
+    /** Completes the active migration; {@link #complete(boolean) complete(false)}. */
     public void complete() {
-        engine().complete();
+        complete(false);
     }
 
-    /** Rolls back the active migration. */
+    /**
+     * Completes the active migration. Unless {@code force}, refused (nothing changed) while a live session of the
+     * database is pinned to the previous version, which complete drops: one whose application_name carries the
+     * version's tag, as {@link #versionedDataSource} sets it. Sessions that set their search_path without the tag
+     * cannot be seen (another session's search_path is not visible in pg_stat_activity).
+     */
+    public void complete(boolean force) {
+        engine().complete(force);
+    }
+
+    /** Rolls back the active migration; {@link #rollback(boolean) rollback(false)}. */
     public void rollback() {
-        engine().rollback();
+        rollback(false);
+    }
+
+    /**
+     * Rolls back the active migration. Unless {@code force}, refused (nothing changed) while a live session of the
+     * database is pinned to the migration's version schema, which rollback drops (see {@link #complete(boolean)}).
+     */
+    public void rollback(boolean force) {
+        engine().rollback(force);
+    }
+
+    /**
+     * A DataSource whose every connection, each time {@code getConnection} hands it out (a pool's reused connection
+     * too), has its search_path set to {@code versionSchema} alone and application_name tagged
+     * {@code pgroll:<versionSchema>}: the bare tag when the connection had no name, else {@code <name>
+     * (pgroll:<versionSchema>)}, the name shortened so that the tag fits PostgreSQL's 63 bytes. {@link #complete} and
+     * {@link #rollback} refuse to drop a version schema while such a connection is open. A connection not in
+     * autocommit mode has the settings committed at once. Needs no pgroll instance; see {@link VersionPinning}.
+     */
+    public static javax.sql.DataSource versionedDataSource(javax.sql.DataSource ds, String versionSchema) {
+        return VersionPinning.dataSource(ds, versionSchema);
     }
 
     public Status status() {

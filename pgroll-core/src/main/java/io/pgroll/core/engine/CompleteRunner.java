@@ -50,8 +50,11 @@ final class CompleteRunner {
         return steps;
     }
 
-    /** The caller holds the schema lock. */
-    void run() {
+    /**
+     * The caller holds the schema lock. Unless {@code force}, refused while a session is pinned to the previous
+     * version (see {@link PinnedSessions}).
+     */
+    void run(boolean force) {
         MigrationRecord active = engine.requireActive();
         Journal journal = engine.journal(active.name());
         Optional<Journal.Entry> entry = journal.read();
@@ -71,6 +74,9 @@ final class CompleteRunner {
             Optional<String> previous = engine.state().previousVersion(engine.schema())
                     .map(v -> engine.schema() + "_" + v);
             previous.ifPresent(engine.dependents()::requireOnlyViews);
+            if (!force) {
+                previous.ifPresent(vs -> engine.pinnedSessions().requireNone("complete", vs));
+            }
             List<String> versionSchemas = new ArrayList<>(List.of(engine.versionSchema(m)));
             previous.ifPresent(versionSchemas::add);
             engine.dependents().requireNone("complete", ctx, versionSchemas);

@@ -40,6 +40,10 @@ record EngineContext(PgRollConfig config, StatementRunner runner, StateStore sta
         return new Dependents(runner, schema());
     }
 
+    PinnedSessions pinnedSessions() {
+        return new PinnedSessions(runner);
+    }
+
     MigrationRecord requireActive() {
         return state.activeMigration(schema()).orElseThrow(() ->
                 new MigrationStateException("no active migration for schema \"" + schema() + "\""));

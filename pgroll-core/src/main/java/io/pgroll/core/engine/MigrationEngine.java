@@ -69,12 +69,14 @@ public final class MigrationEngine {
                 started.backfillTime(), drift);
     }
 
-    public void complete() {
-        lock.exclusively(complete::run);
+    /** Completes the active migration; unless {@code force}, refused while a session is pinned to the old version. */
+    public void complete(boolean force) {
+        lock.exclusively(() -> complete.run(force));
     }
 
-    public void rollback() {
-        lock.exclusively(rollback::run);
+    /** Rolls back the active migration; unless {@code force}, refused while a session is pinned to its version. */
+    public void rollback(boolean force) {
+        lock.exclusively(() -> rollback.run(force));
     }
 
     public MigrateResult migrate(List<Migration> local, boolean completeLast, boolean expectOne, StartOptions options) {
@@ -100,7 +102,7 @@ public final class MigrationEngine {
             }
             names.add(mig.name());
             if (i < pending.size() - 1 || completeLast) {
-                complete();
+                complete(false);
             }
         }
         return new MigrateResult(null, names, completeLast, drift);

@@ -21,14 +21,20 @@ final class RollbackRunner {
         this.engine = engine;
     }
 
-    /** The caller holds the schema lock. */
-    void run() {
+    /**
+     * The caller holds the schema lock. Unless {@code force}, refused while a session is pinned to the version schema
+     * it drops (see {@link PinnedSessions}).
+     */
+    void run(boolean force) {
         MigrationRecord active = engine.requireActive();
         engine.journal(active.name()).read().filter(e -> e.phase() == Journal.Phase.COMPLETING).ifPresent(e -> {
             throw new MigrationStateException("migration \"" + active.name() + "\" is being completed (an earlier "
                     + "complete was interrupted) and can no longer be rolled back: run complete again to finish it");
         });
         Migration m = MigrationWriter.fromJson(active.name(), active.migrationJson());
+        if (!force && ownsVersionSchema(m)) {
+            engine.pinnedSessions().requireNone("rollback", engine.versionSchema(m));
+        }
         Replay replay = Replay.of(engine, m, active, Catalog.OFFLINE);
         rollBack(m, replay, IntStream.range(0, m.operations().size()).boxed().toList());
     }
@@ -53,6 +59,13 @@ final class RollbackRunner {
         return steps;
     }
 
+    /** Whether the start of {@code m} created its version schema (and a rollback drops it). */
+    private boolean ownsVersionSchema(Migration m) {
+        Optional<Journal.Entry> entry = engine.journal(m.name()).read();
+        // A start by the Go tool keeps no journal; its version schema is its own.
+        return entry.isEmpty() || entry.get().memo().has(StartRunner.VERSION_SCHEMA_CREATED);
+    }
+
     /**
      * Drops the version schema (if this start created it), rolls back the given operations (indexes, in the order they
      * started) last first, drops the direction function their triggers shared, and forgets the active migration.
@@ -60,9 +73,7 @@ final class RollbackRunner {
      */
     void rollBack(Migration m, Replay replay, List<Integer> operations) {
         String vs = engine.versionSchema(m);
-        Optional<Journal.Entry> entry = engine.journal(m.name()).read();
-        // A start by the Go tool keeps no journal; its version schema is its own.
-        boolean ownVersionSchema = entry.isEmpty() || entry.get().memo().has(StartRunner.VERSION_SCHEMA_CREATED);
+        boolean ownVersionSchema = ownsVersionSchema(m);
         List<Step> steps = steps(engine, m, replay, operations, ownVersionSchema);
         if (ownVersionSchema) {
             engine.dependents().requireOnlyViews(vs);
