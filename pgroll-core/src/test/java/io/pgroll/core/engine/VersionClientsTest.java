@@ -26,10 +26,7 @@ class VersionClientsTest extends HarnessTest {
 
     @BeforeEach
     void setUp() {
-        h.startAndComplete("01_create", """
-                {"operations":[{"create_table":{"name":"users","columns":[
-                  {"name":"id","type":"serial","pk":true},
-                  {"name":"name","type":"text","nullable":true}]}}]}""");
+        h.createUsers();
     }
 
     /** Runs statements in a session whose search_path is set to {@code path} as given. */

@@ -65,6 +65,15 @@ public final class Harness implements AutoCloseable {
         roll.complete();
     }
 
+    /** Starts and completes {@code 01_create}: table users (id serial primary key, name text null); its version. */
+    public String createUsers() {
+        startAndComplete("01_create", """
+                {"operations":[{"create_table":{"name":"users","columns":[
+                  {"name":"id","type":"serial","pk":true},
+                  {"name":"name","type":"text","nullable":true}]}}]}""");
+        return version("01_create");
+    }
+
     public String version(String migrationName) {
         return schema + "_" + migrationName;
     }
