@@ -7,12 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pgroll.core.MigrationStateException;
 import io.pgroll.core.PgRoll;
-import io.pgroll.core.PgRollConfig;
 import io.pgroll.core.Status;
 import io.pgroll.core.VersionPinning;
-import io.pgroll.core.testing.Harness;
 import io.pgroll.core.testing.HarnessTest;
-import io.pgroll.core.testing.TestPostgres;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -165,26 +162,6 @@ class VersionPinningTest extends HarnessTest {
         try (Connection n = PgRoll.versionedDataSource(plain, v2).getConnection()) {
             h.roll.rollback(true);
             assertFalse(h.schemaExists(v2));
-        }
-    }
-
-    @Test
-    void aNonSuperuserSeesAnotherRolesPinnedSessionWithoutItsAddress() throws SQLException {
-        String ownerUrl = TestPostgres.newDatabaseOwnedBy("app_owner");
-        try (PgRoll roll = PgRoll.open(PgRollConfig.of(ownerUrl))) {
-            roll.init();
-            roll.start(Harness.migration("01_create", """
-                    {"operations":[{"create_table":{"name":"t","columns":[{"name":"id","type":"int","pk":true}]}}]}"""),
-                    io.pgroll.core.StartOptions.defaults());
-            PGSimpleDataSource superuser = new PGSimpleDataSource();
-            superuser.setURL(ownerUrl.replace("user=app_owner", "user=postgres"));
-            superuser.setApplicationName("");
-            try (Connection c = PgRoll.versionedDataSource(superuser, "public_01_create").getConnection()) {
-                MigrationStateException e = assertThrows(MigrationStateException.class, roll::rollback);
-                assertTrue(e.getMessage().contains(" (application_name \"pgroll:public_01_create\", client unknown, "
-                        + "started unknown); "), e.getMessage());
-            }
-            roll.rollback();
         }
     }
 }
