@@ -22,6 +22,10 @@ final class MigrateCommand extends BaseCommand {
     @Option(names = {"-c", "--complete"}, description = "Also complete the last migration")
     boolean complete;
 
+    @Option(names = "--force", description = "Complete even while a session pinned to the version a complete drops "
+            + "(application_name tagged pgroll:<version schema>) is connected; pgroll has no such check.")
+    boolean force;
+
     @Option(names = "--expect-one", description = "Fail unless exactly one migration is pending")
     boolean expectOne;
 
@@ -40,7 +44,7 @@ final class MigrateCommand extends BaseCommand {
         var options = root.startOptions(skipValidation, backfill.batchSize, backfill.batchDelay, progress);
         PgRoll.MigrateResult result = root.withPgRoll(true, pgroll -> {
             try {
-                return pgroll.migrate(local, complete, expectOne, options);
+                return pgroll.migrate(local, complete, expectOne, options, force);
             } finally {
                 progress.finish();
             }

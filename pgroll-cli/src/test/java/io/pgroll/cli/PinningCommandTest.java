@@ -60,5 +60,21 @@ class PinningCommandTest {
                     + "\", which a session is pinned to: pid ");
             ok(cli, "rollback", "--force");
         }
+        Files.createDirectory(dir.resolve("m"));
+        for (String f : new String[] {"01_create.json", "02_add.json", "03_add.json"}) {
+            Files.copy(dir.resolve(f), dir.resolve("m").resolve(f));
+        }
+        String v2 = SCHEMA + "_02_add";
+        try (Connection pinned = PgRoll.versionedDataSource(plain, v2).getConnection()) {
+            // migrate has started 03_add when its complete is refused
+            assertOneLineErrorStartingWith(cli.run("migrate", "m", "--complete"), "complete would drop version schema \""
+                    + v2 + "\", which a session is pinned to: pid ");
+            ok(cli, "complete", "--force");
+        }
+        Files.writeString(dir.resolve("m/04_add.json"), """
+                {"operations":[{"add_column":{"table":"t","column":{"name":"e","type":"text","nullable":true}}}]}""");
+        try (Connection pinned = PgRoll.versionedDataSource(plain, v3).getConnection()) {
+            ok(cli, "migrate", "m", "--complete", "--force");
+        }
     }
 }

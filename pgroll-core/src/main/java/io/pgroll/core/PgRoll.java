@@ -119,10 +119,17 @@ public final class PgRoll implements AutoCloseable {
 
     /**
      * Applies the migrations of {@code local} (ordered) that the database has not seen: all but the last are started
-     * and completed, the last is completed only when {@code completeLast}.
+     * and completed, the last is completed only when {@code completeLast}. Each complete is refused while a session is
+     * pinned to the version it drops (see {@link #complete(boolean)}).
      */
     public MigrateResult migrate(List<Migration> local, boolean completeLast, boolean expectOne, StartOptions options) {
-        return engine().migrate(local, completeLast, expectOne, options);
+        return migrate(local, completeLast, expectOne, options, false);
+    }
+
+    /** {@link #migrate(List, boolean, boolean, StartOptions)} whose completes are forced when {@code force}. */
+    public MigrateResult migrate(List<Migration> local, boolean completeLast, boolean expectOne, StartOptions options,
+                                 boolean force) {
+        return engine().migrate(local, completeLast, expectOne, options, force);
     }
 
     /** Validates a migration against the live schema without changing anything. */

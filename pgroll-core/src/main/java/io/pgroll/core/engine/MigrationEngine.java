@@ -79,7 +79,8 @@ public final class MigrationEngine {
         lock.exclusively(() -> rollback.run(force));
     }
 
-    public MigrateResult migrate(List<Migration> local, boolean completeLast, boolean expectOne, StartOptions options) {
+    public MigrateResult migrate(List<Migration> local, boolean completeLast, boolean expectOne, StartOptions options,
+                                 boolean force) {
         var active = context.state().activeMigration(context.schema());
         if (active.isPresent()) {
             return new MigrateResult(active.get().name(), List.of(), false, List.of());
@@ -102,7 +103,7 @@ public final class MigrationEngine {
             }
             names.add(mig.name());
             if (i < pending.size() - 1 || completeLast) {
-                complete(false);
+                complete(force);
             }
         }
         return new MigrateResult(null, names, completeLast, drift);
