@@ -91,6 +91,12 @@ class VersionPinningTest extends HarnessTest {
             c = PgRoll.versionedDataSource(pool, v2).getConnection();
             assertEquals("bob", scalar(c, "INSERT INTO users (full_name) VALUES ('bob') RETURNING full_name"));
             assertEquals("billing (pgroll:" + v2 + ")", scalar(c, "SHOW application_name"));
+            // outside autocommit the settings are committed at once: the application's rollback keeps them
+            physical.setAutoCommit(false);
+            c = PgRoll.versionedDataSource(pool, v1).getConnection();
+            c.rollback();
+            assertEquals("\"" + v1 + "\"", scalar(c, "SHOW search_path"));
+            c.rollback();
         }
     }
 
