@@ -5,6 +5,7 @@ import io.pgroll.core.db.ConnectionUrl;
 import io.pgroll.core.db.LockRetry;
 import io.pgroll.core.db.Sql;
 import io.pgroll.core.db.StatementRunner;
+import io.pgroll.core.db.Transactions;
 import io.pgroll.core.engine.MigrationEngine;
 import io.pgroll.core.explain.MigrationPlan;
 import io.pgroll.core.migration.Migration;
@@ -144,33 +145,11 @@ public final class PgRoll implements AutoCloseable {
      */
     public MigrationPlan plan(Migration migration, StartOptions options) {
         MigrationEngine e = engine();
-        beginReadOnly(stateConnection);
-        beginReadOnly(migrationConnection);
         try {
-            return e.plan(migration, options);
-        } finally {
-            endReadOnly(migrationConnection);
-            endReadOnly(stateConnection);
-        }
-    }
-
-    private static void beginReadOnly(Connection c) {
-        try {
-            c.setAutoCommit(false);
-            try (Statement st = c.createStatement()) {
-                st.execute("SET TRANSACTION READ ONLY");
-            }
-        } catch (SQLException e) {
-            throw new DatabaseException("could not begin a read-only transaction: " + e.getMessage(), e);
-        }
-    }
-
-    private static void endReadOnly(Connection c) {
-        try {
-            c.rollback();
-            c.setAutoCommit(true);
-        } catch (SQLException e) {
-            throw new DatabaseException("could not end a read-only transaction: " + e.getMessage(), e);
+            return Transactions.rolledBack(stateConnection, "READ ONLY", state ->
+                    Transactions.rolledBack(migrationConnection, "READ ONLY", migrations -> e.plan(migration, options)));
+        } catch (SQLException failed) {
+            throw new DatabaseException("could not plan in a read-only transaction: " + failed.getMessage(), failed);
         }
     }
 

@@ -4,12 +4,12 @@ import io.pgroll.core.DatabaseException;
 import io.pgroll.core.PgRollException;
 import io.pgroll.core.baseline.SchemaObject.Phase;
 import io.pgroll.core.db.Sql;
+import io.pgroll.core.db.Transactions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -35,16 +35,10 @@ public record SchemaScript(String up, String down, int objects) {
     /** Reads the schema {@code schema} through {@code connection}; nothing is changed. */
     public static SchemaScript read(Connection connection, String schema) {
         try {
-            boolean autoCommit = connection.getAutoCommit();
-            connection.setAutoCommit(false);
-            try (Statement s = connection.createStatement()) {
-                s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+            return Transactions.rolledBack(connection, "ISOLATION LEVEL REPEATABLE READ, READ ONLY", s -> {
                 s.execute("SET LOCAL search_path = pg_catalog");
                 return new Reader(connection, schema).read();
-            } finally {
-                connection.rollback();
-                connection.setAutoCommit(autoCommit);
-            }
+            });
         } catch (SQLException e) {
             throw new DatabaseException("could not read the schema \"" + schema + "\" from the catalog: "
                     + e.getMessage().lines().findFirst().orElse(""), e);

@@ -3,16 +3,22 @@ package io.pgroll.core.engine;
 import io.pgroll.core.DatabaseException;
 import io.pgroll.core.PgRollException;
 import io.pgroll.core.db.Sql;
+import io.pgroll.core.db.Transactions;
 import io.pgroll.core.plan.Catalog;
 import io.pgroll.core.plan.Derived;
 import io.pgroll.core.schema.Constraints;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Answers planning questions from the server. The constant-default probe adds a column with the default to an empty
@@ -23,6 +29,8 @@ final class LiveCatalog implements Catalog {
     private final Connection connection;
     private final Map<String, Boolean> constantDefaults = new HashMap<>();
     private final Map<String, Boolean> resolvesInCatalogOnly = new HashMap<>();
+
+    private static final Pattern FUNCTION_CALL = Pattern.compile("([A-Za-z_][A-Za-z0-9_$]*)\\s*\\(");
 
     /** Whether to answer with reads only (for {@code plan}, in a read-only transaction): no probe table. */
     private final boolean readOnly;
@@ -47,16 +55,15 @@ final class LiveCatalog implements Catalog {
      * followed by a parenthesis) has a volatile overload. It can err toward volatile, never the other way.
      */
     private boolean namesNoVolatileFunction(String expression) {
-        java.util.List<String> names = new java.util.ArrayList<>();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([A-Za-z_][A-Za-z0-9_$]*)\\s*\\(")
-                .matcher(expression);
+        List<String> names = new ArrayList<>();
+        Matcher m = FUNCTION_CALL.matcher(expression);
         while (m.find()) {
-            names.add(m.group(1).toLowerCase(java.util.Locale.ROOT));
+            names.add(m.group(1).toLowerCase(Locale.ROOT));
         }
         if (names.isEmpty()) {
             return true;
         }
-        try (java.sql.PreparedStatement ps = connection.prepareStatement(
+        try (PreparedStatement ps = connection.prepareStatement(
                 "SELECT NOT EXISTS (SELECT 1 FROM pg_proc WHERE proname = ANY (?) AND provolatile = 'v')")) {
             ps.setArray(1, connection.createArrayOf("text", names.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
@@ -79,7 +86,7 @@ final class LiveCatalog implements Catalog {
                 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
                 WHERE i.indrelid = to_regclass(?) AND i.indexprs IS NOT NULL""";
         java.util.List<Constraints.Index> out = new java.util.ArrayList<>();
-        try (java.sql.PreparedStatement ps = connection.prepareStatement(sql)) {
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
             ps.setString(1, Sql.qualified(schema, table));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -118,7 +125,7 @@ final class LiveCatalog implements Catalog {
     }
 
     private Optional<String> first(String sql, String... params) {
-        try (java.sql.PreparedStatement ps = connection.prepareStatement(sql)) {
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 ps.setString(i + 1, params[i]);
             }
@@ -134,7 +141,7 @@ final class LiveCatalog implements Catalog {
     public boolean resolvesInCatalogOnly(String expression) {
         return resolvesInCatalogOnly.computeIfAbsent(expression, e -> {
             try {
-                return rolledBack(s -> {
+                return Transactions.rolledBack(connection, null, s -> {
                     try {
                         s.execute("SET LOCAL search_path = pg_catalog");
                         s.execute("EXPLAIN SELECT " + e);
@@ -151,7 +158,7 @@ final class LiveCatalog implements Catalog {
 
     private boolean probe(String type, String defaultExpression) {
         try {
-            return rolledBack(s -> {
+            return Transactions.rolledBack(connection, null, s -> {
                 s.execute("CREATE TEMPORARY TABLE _pgroll_default_probe () ON COMMIT DROP");
                 s.execute("ALTER TABLE _pgroll_default_probe ADD COLUMN probe " + type + " DEFAULT " + defaultExpression);
                 try (ResultSet rs = s.executeQuery("SELECT atthasmissing FROM pg_attribute "
@@ -162,32 +169,6 @@ final class LiveCatalog implements Catalog {
         } catch (SQLException e) {
             throw new PgRollException("invalid default " + defaultExpression + " for type " + type + ": "
                     + e.getMessage().lines().findFirst().orElse(""), e);
-        }
-    }
-
-    private interface Probe<T> {
-        T run(Statement s) throws SQLException;
-    }
-
-    /**
-     * Runs a probe in a transaction that is always rolled back, so that it leaves nothing behind; within a transaction
-     * already open (a plan's read-only one), in a savepoint rolled back to.
-     */
-    private <T> T rolledBack(Probe<T> probe) throws SQLException {
-        if (!connection.getAutoCommit()) {
-            java.sql.Savepoint savepoint = connection.setSavepoint();
-            try (Statement s = connection.createStatement()) {
-                return probe.run(s);
-            } finally {
-                connection.rollback(savepoint);
-            }
-        }
-        connection.setAutoCommit(false);
-        try (Statement s = connection.createStatement()) {
-            return probe.run(s);
-        } finally {
-            connection.rollback();
-            connection.setAutoCommit(true);
         }
     }
 }
