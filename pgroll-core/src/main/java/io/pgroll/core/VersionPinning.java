@@ -1,6 +1,7 @@
 package io.pgroll.core;
 
 import io.pgroll.core.db.Sql;
+import io.pgroll.core.plan.Names;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -21,8 +22,8 @@ import javax.sql.DataSource;
  * that sets its search_path by hand, without the tag, is not seen.
  */
 public final class VersionPinning {
-    /** PostgreSQL keeps at most this many bytes of application_name (NAMEDATALEN - 1). */
-    static final int MAX_APPLICATION_NAME_BYTES = 63;
+    /** PostgreSQL keeps at most this many bytes of application_name, as of an identifier (NAMEDATALEN - 1). */
+    static final int MAX_APPLICATION_NAME_BYTES = Names.MAX_IDENTIFIER_BYTES;
     private static final String TAG_PREFIX = "pgroll:";
 
     private VersionPinning() {
@@ -45,9 +46,9 @@ public final class VersionPinning {
         String suffix = " (" + tag + ")";
         int room = MAX_APPLICATION_NAME_BYTES - bytes(suffix);
         if (base.isEmpty() || room <= 0) {
-            return truncate(tag, MAX_APPLICATION_NAME_BYTES);
+            return Names.clip(tag, MAX_APPLICATION_NAME_BYTES);
         }
-        return truncate(base, room) + suffix;
+        return Names.clip(base, room) + suffix;
     }
 
     /** Whether an application_name, as the server keeps it, carries the tag of {@code versionSchema}. */
@@ -56,7 +57,7 @@ public final class VersionPinning {
             return false;
         }
         String tag = tag(versionSchema);
-        return applicationName.equals(truncate(tag, MAX_APPLICATION_NAME_BYTES))
+        return applicationName.equals(Names.clip(tag, MAX_APPLICATION_NAME_BYTES))
                 || applicationName.endsWith(" (" + tag + ")");
     }
 
@@ -73,39 +74,28 @@ public final class VersionPinning {
         return s.getBytes(StandardCharsets.UTF_8).length;
     }
 
-    /** The longest prefix of {@code s} of at most {@code max} UTF-8 bytes that does not split a character. */
-    private static String truncate(String s, int max) {
-        int used = 0;
-        int i = 0;
-        while (i < s.length()) {
-            int cp = s.codePointAt(i);
-            int n = bytes(new String(Character.toChars(cp)));
-            if (used + n > max) {
-                break;
-            }
-            used += n;
-            i += Character.charCount(cp);
-        }
-        return s.substring(0, i);
-    }
-
     /**
      * Sets the connection's search_path to {@code versionSchema} alone and tags its application_name. When the
      * connection is not in autocommit mode the settings are committed at once, so that a later rollback of the
      * application's transaction does not undo them (the connection was just handed out: nothing else is pending).
      */
     public static Connection pin(Connection c, String versionSchema) throws SQLException {
+        // one round trip when a pool hands the connection out again: its name already carries the tag
         String current;
-        try (PreparedStatement ps = c.prepareStatement("SELECT current_setting('application_name')");
-             ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            current = rs.getString(1);
-        }
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT set_config('search_path', ?, false), set_config('application_name', ?, false)")) {
+                "SELECT current_setting('application_name'), set_config('search_path', ?, false)")) {
             ps.setString(1, Sql.ident(versionSchema));
-            ps.setString(2, applicationName(current, versionSchema));
-            ps.executeQuery().close();
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                current = rs.getString(1);
+            }
+        }
+        String tagged = applicationName(current, versionSchema);
+        if (!tagged.equals(current)) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT set_config('application_name', ?, false)")) {
+                ps.setString(1, tagged);
+                ps.executeQuery().close();
+            }
         }
         if (!c.getAutoCommit()) {
             c.commit();

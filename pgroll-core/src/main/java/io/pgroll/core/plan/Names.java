@@ -98,6 +98,12 @@ public final class Names {
         return clip(first, firstLength) + "_" + clip(second, secondLength) + "_" + label;
     }
 
+    /** The longest prefix of {@code text} of at most {@code maxBytes} UTF-8 bytes that does not cut a character. */
+    public static String clip(String text, int maxBytes) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        return bytes.length <= maxBytes ? text : clip(bytes, maxBytes);
+    }
+
     /** The longest prefix of at most {@code length} bytes that does not cut a character in two. */
     private static String clip(byte[] name, int length) {
         int keep = length;
