@@ -32,6 +32,16 @@ record EngineContext(PgRollConfig config, StatementRunner runner, StateStore sta
         return Schema.fromJson(schema(), state.readSchema(schema()));
     }
 
+    /**
+     * What changed outside pgroll since the last migration, which left the schema as its {@code resulting_schema}
+     * says, given the schema as it is now ({@code read_schema}'s JSON); empty while a migration is active (its start
+     * changed the schema) or before the first migration.
+     */
+    List<String> drift(String liveSchemaJson) {
+        return state.latestMigration(schema()).filter(MigrationRecord::done)
+                .map(last -> SchemaDrift.between(last.resultingSchemaJson(), liveSchemaJson)).orElse(List.of());
+    }
+
     Journal journal(String migration) {
         return new Journal(runner, config.stateSchema(), schema(), migration);
     }

@@ -63,10 +63,7 @@ public final class MigrationEngine {
      * kill, a lost connection): finished steps are skipped and the backfill goes on from its recorded cursors.
      */
     public StartResult start(Migration m, StartOptions options) {
-        List<String> drift = status.drift();
-        StartResult started = lock.exclusively(() -> start.run(m, options));
-        return new StartResult(started.migrationName(), started.versionSchema(), started.backfilledRows(),
-                started.backfillTime(), drift);
+        return lock.exclusively(() -> start.run(m, options));
     }
 
     /** Completes the active migration; unless {@code force}, refused while a session is pinned to the old version. */

@@ -57,13 +57,14 @@ final class StartRunner {
             if (interrupted && active.get().name().equals(m.name())) {
                 requireSameOperations(active.get(), m);
                 LOG.info("resuming the interrupted start of {}", m.name());
-                return runStart(m, active.get().resultingSchemaJson(), entry.orElse(null), options);
+                return runStart(m, active.get().resultingSchemaJson(), entry.orElse(null), options, List.of());
             }
             throw new MigrationStateException("a migration for schema \"" + engine.schema() + "\" is already in "
                     + "progress (\"" + active.get().name() + "\"" + (interrupted ? ", its start was interrupted: start "
                     + "it again to resume, or roll it back" : "; complete or roll it back first") + ")");
         }
         String baseJson = engine.state().readSchema(engine.schema());
+        List<String> drift = engine.drift(baseJson);
         Schema base = Schema.fromJson(engine.schema(), baseJson);
         requireHistoryOrEmpty(base);
         if (!options.skipValidation()) {
@@ -71,7 +72,7 @@ final class StartRunner {
         }
         engine.state().insertStarted(engine.schema(), m.name(), MigrationWriter.toJson(m), baseJson);
         engine.journal(m.name()).begin(Journal.Phase.STARTING);
-        return runStart(m, baseJson, null, options);
+        return runStart(m, baseJson, null, options, drift);
     }
 
     private void requireSameOperations(MigrationRecord active, Migration m) {
@@ -82,7 +83,9 @@ final class StartRunner {
         }
     }
 
-    private StartResult runStart(Migration m, String baseJson, Journal.Entry resumeFrom, StartOptions options) {
+    /** @param drift what changed outside pgroll before this start, for the result */
+    private StartResult runStart(Migration m, String baseJson, Journal.Entry resumeFrom, StartOptions options,
+                                 List<String> drift) {
         String vs = engine.versionSchema(m);
         Journal journal = engine.journal(m.name());
         PlanContext ctx = new PlanContext(Schema.fromJson(engine.schema(), baseJson), engine.schema(), vs,
@@ -138,7 +141,7 @@ final class StartRunner {
             throw failedStart(m, e, new Replay(ctx, names), schedule, stepsDone[0]);
         }
         return new StartResult(m.name(), engine.config().useVersionSchema() ? vs : null, backfilled, backfillTime,
-                List.of());
+                drift);
     }
 
     /**

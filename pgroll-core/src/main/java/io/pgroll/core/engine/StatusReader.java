@@ -2,7 +2,6 @@ package io.pgroll.core.engine;
 
 import io.pgroll.core.Status;
 import io.pgroll.core.state.MigrationRecord;
-import java.util.List;
 import java.util.Optional;
 
 /** The state of the target schema's migrations, telling a running start or complete from an interrupted one. */
@@ -15,18 +14,6 @@ final class StatusReader {
         this.lock = lock;
     }
 
-    /**
-     * What changed outside pgroll since the last migration, which left the schema as its {@code resulting_schema}
-     * says; empty while a migration is active (its start changed the schema) or before the first migration.
-     */
-    List<String> drift() {
-        Optional<MigrationRecord> last = engine.state().latestMigration(engine.schema());
-        if (last.isEmpty() || !last.get().done()) {
-            return List.of();
-        }
-        return SchemaDrift.between(last.get().resultingSchemaJson(), engine.state().readSchema(engine.schema()));
-    }
-
     Status read() {
         Optional<String> version = engine.state().latestVersion(engine.schema());
         if (version.isEmpty()) {
@@ -34,7 +21,8 @@ final class StatusReader {
         }
         Optional<MigrationRecord> active = engine.state().activeMigration(engine.schema());
         if (active.isEmpty()) {
-            return new Status(engine.schema(), version.get(), Status.COMPLETE, null, drift());
+            return new Status(engine.schema(), version.get(), Status.COMPLETE, null,
+                    engine.drift(engine.state().readSchema(engine.schema())));
         }
         Optional<Journal.Entry> entry = engine.journal(active.get().name()).read();
         String note = null;
