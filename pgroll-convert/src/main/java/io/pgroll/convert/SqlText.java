@@ -1,5 +1,7 @@
 package io.pgroll.convert;
 
+import io.pgroll.core.db.SqlScript;
+
 /**
  * Finds places in SQL source text that the parse tree does not give (where an expression ends, a keyword at the
  * top level), skipping quoted strings, quoted identifiers, dollar quotes and comments.
@@ -7,64 +9,6 @@ package io.pgroll.convert;
 final class SqlText {
 
     private SqlText() {}
-
-    /** The index just after the quoted string, identifier, dollar quote or comment starting at {@code i}, else i. */
-    static int skip(String s, int i) {
-        int n = s.length();
-        char c = s.charAt(i);
-        if (c == '\'' || c == '"') {
-            int j = i + 1;
-            while (j < n) {
-                if (s.charAt(j) == c) {
-                    if (j + 1 < n && s.charAt(j + 1) == c) {
-                        j += 2;
-                        continue;
-                    }
-                    return j + 1;
-                }
-                if (c == '\'' && s.charAt(j) == '\\' && i > 0 && (s.charAt(i - 1) == 'E' || s.charAt(i - 1) == 'e')) {
-                    j++;
-                }
-                j++;
-            }
-            return n;
-        }
-        if (c == '-' && i + 1 < n && s.charAt(i + 1) == '-') {
-            int j = s.indexOf('\n', i);
-            return j < 0 ? n : j + 1;
-        }
-        if (c == '/' && i + 1 < n && s.charAt(i + 1) == '*') {
-            int depth = 0;
-            int j = i;
-            while (j < n) {
-                if (s.startsWith("/*", j)) {
-                    depth++;
-                    j += 2;
-                } else if (s.startsWith("*/", j)) {
-                    depth--;
-                    j += 2;
-                    if (depth == 0) {
-                        return j;
-                    }
-                } else {
-                    j++;
-                }
-            }
-            return n;
-        }
-        if (c == '$' && (i == 0 || !Character.isLetterOrDigit(s.charAt(i - 1)) && s.charAt(i - 1) != '_')) {
-            int j = i + 1;
-            while (j < n && (Character.isLetterOrDigit(s.charAt(j)) || s.charAt(j) == '_')) {
-                j++;
-            }
-            if (j < n && s.charAt(j) == '$' && !Character.isDigit(s.charAt(Math.min(i + 1, n - 1)))) {
-                String tag = s.substring(i, j + 1);
-                int end = s.indexOf(tag, j + 1);
-                return end < 0 ? n : end + tag.length();
-            }
-        }
-        return i;
-    }
 
     /** Tells whether the scan stops at character {@code c} at index {@code i}, {@code depth} brackets deep. */
     private interface Stop {
@@ -79,7 +23,7 @@ final class SqlText {
         int depth = 0;
         int i = from;
         while (i < to) {
-            int next = skip(s, i);
+            int next = SqlScript.skipNonCode(s, i);
             if (next != i) {
                 i = next;
                 continue;
@@ -145,7 +89,7 @@ final class SqlText {
         int i = 0;
         boolean lineStart = true;
         while (i < s.length()) {
-            int next = skip(s, i);
+            int next = SqlScript.skipNonCode(s, i);
             if (next != i) {
                 i = next;
                 lineStart = s.charAt(i - 1) == '\n';
@@ -179,7 +123,7 @@ final class SqlText {
             if (Character.isWhitespace(c)) {
                 i++;
             } else if (s.startsWith("--", i) || s.startsWith("/*", i)) {
-                i = skip(s, i);
+                i = SqlScript.skipNonCode(s, i);
             } else {
                 break;
             }

@@ -56,21 +56,9 @@ public final class SqlScript {
         int n = script.length();
         while (i < n) {
             char c = script.charAt(i);
-            if (c == '-' && i + 1 < n && script.charAt(i + 1) == '-') {
-                int end = script.indexOf('\n', i);
-                i = end < 0 ? n : end + 1;
-            } else if (c == '/' && i + 1 < n && script.charAt(i + 1) == '*') {
-                i = skipBlockComment(script, i);
-            } else if (c == '\'') {
-                boolean escapes = i > 0 && (script.charAt(i - 1) == 'E' || script.charAt(i - 1) == 'e')
-                        && (i < 2 || !isWordChar(script.charAt(i - 2)));
-                i = skipQuoted(script, i, '\'', escapes);
-            } else if (c == '"') {
-                i = skipQuoted(script, i, '"', false);
-            } else if (c == '$' && dollarTag(script, i) != null) {
-                String tag = dollarTag(script, i);
-                int end = script.indexOf(tag, i + tag.length());
-                i = end < 0 ? n : end + tag.length();
+            int next = skipNonCode(script, i);
+            if (next != i) {
+                i = next;
             } else if (c == ';' && atomicDepth == 0) {
                 if (!words.isEmpty()) {
                     out.add(new Statement(script.substring(start, i).strip(), words));
@@ -115,6 +103,36 @@ public final class SqlScript {
             out.add(new Statement(script.substring(start).strip(), words));
         }
         return out;
+    }
+
+    /**
+     * The index just after the comment, quoted string, quoted identifier or dollar-quoted string that starts at
+     * {@code i}, or {@code i} itself when none starts there; one left unterminated runs to the end of the text.
+     */
+    public static int skipNonCode(String text, int i) {
+        int n = text.length();
+        char c = text.charAt(i);
+        if (c == '-' && i + 1 < n && text.charAt(i + 1) == '-') {
+            int end = text.indexOf('\n', i);
+            return end < 0 ? n : end + 1;
+        }
+        if (c == '/' && i + 1 < n && text.charAt(i + 1) == '*') {
+            return skipBlockComment(text, i);
+        }
+        if (c == '\'') {
+            boolean escapes = i > 0 && (text.charAt(i - 1) == 'E' || text.charAt(i - 1) == 'e')
+                    && (i < 2 || !isWordChar(text.charAt(i - 2)));
+            return skipQuoted(text, i, '\'', escapes);
+        }
+        if (c == '"') {
+            return skipQuoted(text, i, '"', false);
+        }
+        String tag = c == '$' ? dollarTag(text, i) : null;
+        if (tag != null) {
+            int end = text.indexOf(tag, i + tag.length());
+            return end < 0 ? n : end + tag.length();
+        }
+        return i;
     }
 
     private static boolean isWordChar(char c) {
