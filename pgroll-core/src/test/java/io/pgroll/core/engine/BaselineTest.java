@@ -17,14 +17,13 @@ import io.pgroll.core.migration.MigrationReader;
 import io.pgroll.core.migration.RawSql;
 import io.pgroll.core.testing.CatalogSnapshot;
 import io.pgroll.core.testing.Harness;
+import io.pgroll.core.testing.HarnessTest;
 import io.pgroll.core.testing.TestPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A database that another tool built gets a baseline: the history starts there, and the baseline file re-creates
  * the schema on an empty database, object for object, so the migrations directory alone rebuilds it.
  */
-class BaselineTest {
+class BaselineTest extends HarnessTest {
 
     /** Every kind of object the baseline file re-creates, as plain SQL would build them. */
     static final String EVERY_KIND_OF_OBJECT = """
@@ -99,18 +98,6 @@ class BaselineTest {
 
     @TempDir
     Path dir;
-    private Harness h;
-
-    @BeforeEach
-    void setUp() {
-        h = Harness.create();
-    }
-
-    @AfterEach
-    void tearDown() {
-        h.close();
-    }
-
     private static void build(String url, String schema, String sql) {
         try (Connection c = TestPostgres.connect(url); Statement s = c.createStatement()) {
             s.execute("SET search_path TO " + Sql.ident(schema));

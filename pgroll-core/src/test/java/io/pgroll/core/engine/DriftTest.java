@@ -3,32 +3,23 @@ package io.pgroll.core.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.pgroll.core.db.Sql;
-import io.pgroll.core.testing.Harness;
+import io.pgroll.core.testing.HarnessTest;
 import io.pgroll.core.testing.TestPostgres;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Changes made outside pgroll show in status, with or without event triggers recording them. */
-class DriftTest {
-
-    private Harness h;
+class DriftTest extends HarnessTest {
 
     @BeforeEach
     void setUp() {
-        h = Harness.create();
         h.startAndComplete("01_items", """
                 {"operations":[{"create_table":{"name":"items","columns":[
                   {"name":"id","type":"serial","pk":true},{"name":"title","type":"text","nullable":true}]}}]}""");
-    }
-
-    @AfterEach
-    void tearDown() {
-        h.close();
     }
 
     /** DDL in a session where the inferred-migration triggers stay quiet, as where they cannot be installed. */

@@ -12,28 +12,20 @@ import io.pgroll.core.explain.MigrationPlan;
 import io.pgroll.core.explain.StatementClassifier.Access;
 import io.pgroll.core.testing.CatalogSnapshot;
 import io.pgroll.core.testing.Harness;
+import io.pgroll.core.testing.HarnessTest;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** {@code plan} against a database: sizes from the statistics, the backfill, raw SQL, and that nothing changes. */
-class PlanTest {
-    private Harness h;
-
+class PlanTest extends HarnessTest {
     @BeforeEach
     void setUp() {
-        h = Harness.create();
         h.startAndComplete("01_big", """
                 {"operations":[{"create_table":{"name":"big","columns":[{"name":"id","type":"bigint","pk":true},
                 {"name":"v","type":"integer"}]}}]}""");
         h.execRaw("INSERT INTO big SELECT g, g FROM generate_series(1, 5000) g", "ANALYZE big");
-    }
-
-    @AfterEach
-    void tearDown() {
-        h.close();
     }
 
     private MigrationPlan plan(String json) {

@@ -12,7 +12,7 @@ import io.pgroll.core.migration.MigrationReader;
 import io.pgroll.core.migration.MigrationWriter;
 import io.pgroll.core.state.MigrationRecord;
 import io.pgroll.core.state.StateStore;
-import io.pgroll.core.testing.Harness;
+import io.pgroll.core.testing.HarnessTest;
 import io.pgroll.core.testing.TestPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,12 +20,10 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class PullTest {
+class PullTest extends HarnessTest {
 
     private static final String CREATE = """
             {"operations":[{"create_table":{"name":"items","columns":[
@@ -37,18 +35,6 @@ class PullTest {
 
     @TempDir
     Path dir;
-
-    private Harness h;
-
-    @BeforeEach
-    void setUp() {
-        h = Harness.create();
-    }
-
-    @AfterEach
-    void tearDown() {
-        h.close();
-    }
 
     private List<MigrationRecord> history() throws Exception {
         try (Connection c = TestPostgres.connect(h.url)) {
