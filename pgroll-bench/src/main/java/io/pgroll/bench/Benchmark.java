@@ -1,6 +1,7 @@
 package io.pgroll.bench;
 
 import io.pgroll.core.PgRoll;
+import io.pgroll.core.StartResult;
 import io.pgroll.core.PgRollConfig;
 import io.pgroll.core.StartOptions;
 import io.pgroll.core.migration.MigrationReader;
@@ -126,7 +127,7 @@ public final class Benchmark {
         return roll;
     }
 
-    static PgRoll.StartResult start(PgRoll roll, String name, String json) {
+    static StartResult start(PgRoll roll, String name, String json) {
         return roll.start(MigrationReader.parse(name + ".json", json), StartOptions.defaults());
     }
 
@@ -206,26 +207,26 @@ public final class Benchmark {
             List<Double> complete = new ArrayList<>();
             for (int round = 0; round < rounds; round++) {
                 String url = newDatabase();
-                try (PgRoll roll = roll(url)) {
-                    usersTable(roll, url, "bulk", n);
-                    usersTable(roll, url, "users", n);
-                    sql(url, "ALTER TABLE bulk ADD COLUMN value_new bigint", "CHECKPOINT");
-                    long t0 = System.nanoTime();
-                    sql(url, "UPDATE bulk SET value_new = CAST(value AS bigint)");
-                    bulk.add(n / seconds(System.nanoTime() - t0));
-                    sql(url, "DROP TABLE bulk CASCADE", "CHECKPOINT");
+                PgRoll roll = roll(url);
+                usersTable(roll, url, "bulk", n);
+                usersTable(roll, url, "users", n);
+                sql(url, "ALTER TABLE bulk ADD COLUMN value_new bigint", "CHECKPOINT");
+                long t0 = System.nanoTime();
+                sql(url, "UPDATE bulk SET value_new = CAST(value AS bigint)");
+                bulk.add(n / seconds(System.nanoTime() - t0));
+                sql(url, "DROP TABLE bulk CASCADE", "CHECKPOINT");
 
-                    long s0 = System.nanoTime();
-                    PgRoll.StartResult r = start(roll, "02_bigint", """
-                            {"operations":[{"alter_column":{"table":"users","column":"value","type":"bigint",
-                              "up":"CAST(value AS bigint)","down":"CAST(value AS integer)"}}]}""");
-                    start.add(seconds(System.nanoTime() - s0));
-                    backfill.add(r.backfilledRows() / (r.backfillTime().toNanos() / 1e9));
-                    ratio.add(backfill.get(round) / bulk.get(round));
-                    long c0 = System.nanoTime();
-                    roll.complete();
-                    complete.add(seconds(System.nanoTime() - c0));
-                }
+                long s0 = System.nanoTime();
+                StartResult r = start(roll, "02_bigint", """
+                        {"operations":[{"alter_column":{"table":"users","column":"value","type":"bigint",
+                          "up":"CAST(value AS bigint)","down":"CAST(value AS integer)"}}]}""");
+                start.add(seconds(System.nanoTime() - s0));
+                backfill.add(r.backfilledRows() / (r.backfillTime().toNanos() / 1e9));
+                ratio.add(backfill.get(round) / bulk.get(round));
+                long c0 = System.nanoTime();
+                roll.complete();
+                complete.add(seconds(System.nanoTime() - c0));
+
                 dropDatabase(url);
             }
             println(String.format(Locale.ROOT, "| %,d | %d | %,.0f | %,.0f | %.2f (%.2f-%.2f) | %.2f | %.2f |", n, rounds,
@@ -270,35 +271,35 @@ public final class Benchmark {
         Map<String, List<Double>> point = new HashMap<>();
         for (int round = 0; round < rounds; round++) {
             String url = newDatabase();
-            try (PgRoll roll = roll(url)) {
-                for (String table : tables) {
-                    usersTable(roll, url, table, n);
-                    // an autovacuum of one table running through another's measurement took a third off it
-                    sql(url, "ALTER TABLE " + table + " SET (autovacuum_enabled = false)");
-                }
-                sql(url, "CREATE FUNCTION bench_noop() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END'",
-                        "CREATE TRIGGER bench_noop BEFORE UPDATE ON noop FOR EACH ROW EXECUTE FUNCTION bench_noop()",
-                        "CREATE FUNCTION bench_fill(name text) RETURNS text LANGUAGE sql IMMUTABLE "
-                                + "AS $$SELECT CASE WHEN name IS NULL THEN 'placeholder' ELSE name END$$");
-                start(roll, "02_not_null", """
-                        {"operations":[{"alter_column":{"table":"users","column":"name","nullable":false,
-                          "up":"CASE WHEN name IS NULL THEN 'placeholder' ELSE name END","down":"name"}},
-                          {"alter_column":{"table":"qualified","column":"name","nullable":false,
-                          "up":"public.bench_fill(name)","down":"name"}},
-                          {"alter_column":{"table":"unqualified","column":"name","nullable":false,
-                          "up":"bench_fill(name)","down":"name"}}]}""");
-                // the version of the last table's migration, the latest before 02, has views of all three
-                String oldVersion = url + "&options=-c%20search_path%3Dpublic_01_" + tables.get(tables.size() - 1);
-                List<String> order = new ArrayList<>(tables);
-                Collections.rotate(order, -round);
-                for (String table : order) {
-                    bulk.computeIfAbsent(table, t -> new ArrayList<>()).add(bulkUpdate(url, oldVersion, table, n));
-                }
-                for (String table : order) {
-                    point.computeIfAbsent(table, t -> new ArrayList<>())
-                            .add(new PointUpdates(oldVersion, table, n, 4, 10).run());
-                }
+            PgRoll roll = roll(url);
+            for (String table : tables) {
+                usersTable(roll, url, table, n);
+                // an autovacuum of one table running through another's measurement took a third off it
+                sql(url, "ALTER TABLE " + table + " SET (autovacuum_enabled = false)");
             }
+            sql(url, "CREATE FUNCTION bench_noop() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END'",
+                    "CREATE TRIGGER bench_noop BEFORE UPDATE ON noop FOR EACH ROW EXECUTE FUNCTION bench_noop()",
+                    "CREATE FUNCTION bench_fill(name text) RETURNS text LANGUAGE sql IMMUTABLE "
+                            + "AS $$SELECT CASE WHEN name IS NULL THEN 'placeholder' ELSE name END$$");
+            start(roll, "02_not_null", """
+                    {"operations":[{"alter_column":{"table":"users","column":"name","nullable":false,
+                      "up":"CASE WHEN name IS NULL THEN 'placeholder' ELSE name END","down":"name"}},
+                      {"alter_column":{"table":"qualified","column":"name","nullable":false,
+                      "up":"public.bench_fill(name)","down":"name"}},
+                      {"alter_column":{"table":"unqualified","column":"name","nullable":false,
+                      "up":"bench_fill(name)","down":"name"}}]}""");
+            // the version of the last table's migration, the latest before 02, has views of all three
+            String oldVersion = url + "&options=-c%20search_path%3Dpublic_01_" + tables.get(tables.size() - 1);
+            List<String> order = new ArrayList<>(tables);
+            Collections.rotate(order, -round);
+            for (String table : order) {
+                bulk.computeIfAbsent(table, t -> new ArrayList<>()).add(bulkUpdate(url, oldVersion, table, n));
+            }
+            for (String table : order) {
+                point.computeIfAbsent(table, t -> new ArrayList<>())
+                        .add(new PointUpdates(oldVersion, table, n, 4, 10).run());
+            }
+
             dropDatabase(url);
         }
         println("| workload | no migration | migration active | ratio (range) | no-op trigger | ratio (range) |");

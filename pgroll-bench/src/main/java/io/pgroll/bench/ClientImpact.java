@@ -74,15 +74,15 @@ final class ClientImpact {
         int n = 2;
         for (Scenario s : SCENARIOS) {
             String url = bench.newDatabase();
-            try (PgRoll roll = Benchmark.roll(url)) {
-                Benchmark.usersTable(roll, url, "users", rows);
-                String name = String.format(Locale.ROOT, "%02d_change", n++);
-                Result ours = measure(url, () -> {
-                    Benchmark.start(roll, name, s.migration());
-                    roll.complete();
-                });
-                bench.println(row(s.name(), "pgroll (start + complete)", ours));
-            }
+            PgRoll roll = Benchmark.roll(url);
+            Benchmark.usersTable(roll, url, "users", rows);
+            String name = String.format(Locale.ROOT, "%02d_change", n++);
+            Result ours = measure(url, () -> {
+                Benchmark.start(roll, name, s.migration());
+                roll.complete();
+            });
+            bench.println(row(s.name(), "pgroll (start + complete)", ours));
+
             String url2 = bench.newDatabase();
             Benchmark.plainUsersTable(url2, rows);
             Result classic = measure(url2, () -> Benchmark.sql(url2, s.classic().split("; ")));

@@ -1,6 +1,7 @@
 package io.pgroll.cli;
 
-import io.pgroll.core.StartOptions;
+import io.pgroll.core.PgRollEvent;
+import io.pgroll.core.PgRollListener;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.function.LongSupplier;
@@ -16,7 +17,7 @@ import java.util.function.LongSupplier;
  * that repeat is the only sign of the end (the total is an estimate, so done == total is not), so the line never
  * stays on stale numbers while the rest of the migration runs.
  */
-final class BackfillProgressLine implements StartOptions.BackfillProgress {
+final class BackfillProgressLine implements PgRollListener {
 
     static final long REDRAW_NANOS = 100_000_000L;
 
@@ -66,7 +67,13 @@ final class BackfillProgressLine implements StartOptions.BackfillProgress {
     }
 
     @Override
-    public synchronized void update(String table, long rowsDone, long rowsTotal) {
+    public void onEvent(PgRollEvent event) {
+        if (event instanceof PgRollEvent.BackfillProgress batch) {
+            update(batch.table(), batch.rowsDone(), batch.rowsTotal());
+        }
+    }
+
+    synchronized void update(String table, long rowsDone, long rowsTotal) {
         if (!enabled) {
             return;
         }

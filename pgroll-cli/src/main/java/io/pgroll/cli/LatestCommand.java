@@ -1,6 +1,7 @@
 package io.pgroll.cli;
 
 import io.pgroll.core.PgRollException;
+import io.pgroll.core.PgRollListener;
 import io.pgroll.core.db.ConnectionUrl;
 import io.pgroll.core.migration.Migration;
 import io.pgroll.core.migration.MigrationReader;
@@ -33,7 +34,7 @@ final class LatestCommand {
                 return root.schema + "_" + lastLocal(env(), local).version();
             }
             String url = lookupUrl != null ? lookupUrl : root.connectionUrl();
-            return root.withPgRoll(url, true, pgroll -> pgroll.latestVersionSchema())
+            return root.withPgRoll(url, true, PgRollListener.NONE, pgroll -> pgroll.latestVersionSchema())
                     .orElseThrow(() -> new PgRollException("no version schemas found"));
         }
     }

@@ -1,6 +1,7 @@
 package io.pgroll.cli;
 
 import io.pgroll.core.PgRoll;
+import io.pgroll.core.MigrateResult;
 import io.pgroll.core.PgRollException;
 import io.pgroll.core.migration.Migration;
 import io.pgroll.core.migration.MigrationReader;
@@ -41,8 +42,8 @@ final class MigrateCommand extends BaseCommand {
         PgRollCommand root = root();
         List<Migration> local = MigrationReader.readDirectory(env().resolve(directory));
         BackfillProgressLine progress = new BackfillProgressLine(env().err(), env().interactive());
-        var options = root.startOptions(skipValidation, backfill.batchSize, backfill.batchDelay, progress);
-        PgRoll.MigrateResult result = root.withPgRoll(true, pgroll -> {
+        var options = root.startOptions(skipValidation, backfill.batchSize, backfill.batchDelay);
+        MigrateResult result = root.withPgRoll(true, progress, pgroll -> {
             try {
                 return pgroll.migrate(local, complete, expectOne, options, force);
             } finally {

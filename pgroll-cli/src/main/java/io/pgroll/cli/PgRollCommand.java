@@ -2,7 +2,7 @@ package io.pgroll.cli;
 
 import io.pgroll.cli.embedded.EmbeddedServer;
 import io.pgroll.core.PgRoll;
-import io.pgroll.core.PgRollConfig;
+import io.pgroll.core.PgRollListener;
 import io.pgroll.core.PgRollException;
 import io.pgroll.core.StartOptions;
 import io.pgroll.core.db.ConnectionUrl;
@@ -82,13 +82,14 @@ public final class PgRollCommand {
         this.env = env;
     }
 
-    /** The configuration for {@code url}, from the global options. */
-    PgRollConfig config(String url) {
+    /** pgroll on {@code url}, configured by the global options, telling {@code listener} what it does. */
+    PgRoll pgroll(String url, PgRollListener listener) {
         if (lockTimeoutMs < 0) {
             throw new PgRollException("--lock-timeout must not be negative, got " + lockTimeoutMs);
         }
-        return new PgRollConfig(ConnectionUrl.toJdbc(url), schema, stateSchema, Duration.ofMillis(lockTimeoutMs),
-                role, useVersionSchema);
+        return PgRoll.configure().url(ConnectionUrl.toJdbc(url)).schema(schema).stateSchema(stateSchema)
+                .lockTimeout(Duration.ofMillis(lockTimeoutMs)).role(role).useVersionSchema(useVersionSchema)
+                .listener(listener).load();
     }
 
     /** The URL given with --postgres-url or PGROLL_PG_URL, or null. */
@@ -118,20 +119,24 @@ public final class PgRollCommand {
 
     /** Opens pgroll on the configured database; unless {@code requireInit} is false, insists on initialised state. */
     <T> T withPgRoll(boolean requireInit, Function<PgRoll, T> action) {
-        return withPgRoll(connectionUrl(), requireInit, action);
+        return withPgRoll(connectionUrl(), requireInit, PgRollListener.NONE, action);
     }
 
-    <T> T withPgRoll(String url, boolean requireInit, Function<PgRoll, T> action) {
+    /** Like {@link #withPgRoll(boolean, Function)}, telling {@code listener} what pgroll does. */
+    <T> T withPgRoll(boolean requireInit, PgRollListener listener, Function<PgRoll, T> action) {
+        return withPgRoll(connectionUrl(), requireInit, listener, action);
+    }
+
+    <T> T withPgRoll(String url, boolean requireInit, PgRollListener listener, Function<PgRoll, T> action) {
         configureLogging();
-        try (PgRoll pgroll = PgRoll.open(config(url))) {
-            if (requireInit && !pgroll.isInitialized()) {
-                throw new PgRollException(NOT_INITIALIZED);
-            }
-            return action.apply(pgroll);
+        PgRoll pgroll = pgroll(url, listener);
+        if (requireInit && !pgroll.isInitialized()) {
+            throw new PgRollException(NOT_INITIALIZED);
         }
+        return action.apply(pgroll);
     }
 
-    StartOptions startOptions(boolean skipValidation, int batchSize, Duration batchDelay, BackfillProgressLine line) {
+    StartOptions startOptions(boolean skipValidation, int batchSize, Duration batchDelay) {
         if (batchSize < 0) {
             throw new PgRollException("--backfill-batch-size must not be negative, got " + batchSize);
         }
@@ -139,7 +144,7 @@ public final class PgRollCommand {
             throw new PgRollException("--backfill-batch-delay must not be negative, got "
                     + GoDuration.format(batchDelay));
         }
-        return new StartOptions(skipValidation, batchSize, batchDelay, line);
+        return new StartOptions(skipValidation, batchSize, batchDelay);
     }
 
     /** Log levels: warnings only, or pgroll's own events too with --verbose. Must run before the first logger. */

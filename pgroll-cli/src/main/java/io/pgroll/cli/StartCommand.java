@@ -1,6 +1,7 @@
 package io.pgroll.cli;
 
 import io.pgroll.core.PgRoll;
+import io.pgroll.core.StartResult;
 import io.pgroll.core.migration.Migration;
 import io.pgroll.core.migration.MigrationReader;
 import picocli.CommandLine.Command;
@@ -30,9 +31,9 @@ final class StartCommand extends BaseCommand {
         // parse before touching the database, so file errors never depend on connectivity
         Migration migration = MigrationReader.read(env().resolve(file));
         BackfillProgressLine progress = new BackfillProgressLine(env().err(), env().interactive());
-        var options = root.startOptions(skipValidation, backfill.batchSize, backfill.batchDelay, progress);
-        String message = root.withPgRoll(true, pgroll -> {
-            PgRoll.StartResult result;
+        var options = root.startOptions(skipValidation, backfill.batchSize, backfill.batchDelay);
+        String message = root.withPgRoll(true, progress, pgroll -> {
+            StartResult result;
             try {
                 result = pgroll.start(migration, options);
             } finally {

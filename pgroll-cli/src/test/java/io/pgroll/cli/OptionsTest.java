@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pgroll.core.PgRollConfig;
+import io.pgroll.core.PgRollListener;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -111,7 +112,7 @@ class OptionsTest {
     void configFromOptions() {
         PgRollCommand root = new Cli(dir).parse("--schema", "app", "--pgroll-schema", "st", "--lock-timeout", "0",
                 "--role", "r", "--use-version-schema=false", "status");
-        PgRollConfig config = root.config("postgres://u:p@db:6000/x?sslmode=disable");
+        PgRollConfig config = root.pgroll("postgres://u:p@db:6000/x?sslmode=disable", PgRollListener.NONE).config();
         assertEquals("jdbc:postgresql://db:6000/x?user=u&password=p&sslmode=disable", config.url());
         assertEquals("app", config.schema());
         assertEquals("st", config.stateSchema());

@@ -1,58 +1,88 @@
 package io.pgroll.core;
 
 import io.pgroll.core.baseline.Baseline;
-import io.pgroll.core.db.ConnectionUrl;
+import io.pgroll.core.db.Connector;
 import io.pgroll.core.db.LockRetry;
-import io.pgroll.core.db.Sql;
-import io.pgroll.core.db.StatementRunner;
 import io.pgroll.core.db.Transactions;
 import io.pgroll.core.engine.MigrationEngine;
+import io.pgroll.core.engine.Session;
 import io.pgroll.core.explain.MigrationPlan;
 import io.pgroll.core.migration.Migration;
+import io.pgroll.core.migration.MigrationFileException;
+import io.pgroll.core.migration.MigrationLocations;
 import io.pgroll.core.migration.MigrationReader;
 import io.pgroll.core.migration.MigrationTemplates;
 import io.pgroll.core.migration.MigrationUpdater;
 import io.pgroll.core.migration.MigrationWriter;
 import io.pgroll.core.migration.Operation;
 import io.pgroll.core.state.MigrationRecord;
-import io.pgroll.core.state.StateStore;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
+import java.util.function.Function;
+import javax.sql.DataSource;
 
 /**
  * The public entry point: runs pgroll migrations against one target schema of one database.
- * Not thread-safe; open one per unit of work and close it. Connections are opened on first use.
+ *
+ * <pre>{@code
+ * PgRoll pgroll = PgRoll.configure()
+ *         .dataSource(dataSource)
+ *         .locations("classpath:db/pgroll")
+ *         .load();
+ * MigrateResult result = pgroll.migrate();
+ * }</pre>
+ *
+ * Thread-safe: it holds no connection between operations. Each operation takes two connections (state and DDL) for
+ * as long as it runs, and concurrent migrations of one schema wait for each other on the schema lock in the database.
+ * Errors are unchecked {@link PgRollException}s: {@link MigrationFileException} for a bad file,
+ * {@link MigrationStateException} when the state of the database forbids what was asked, {@link DatabaseException}
+ * when the database reports an error.
  */
-public final class PgRoll implements AutoCloseable {
+public final class PgRoll {
+
+    /** Where {@link PgRollBuilder#locations} looks by default. */
+    public static final String DEFAULT_LOCATION = "classpath:db/pgroll";
 
     private final PgRollConfig config;
+    private final Connector connector;
     private final LockRetry lockRetry;
-    private Connection stateConnection;
-    private Connection migrationConnection;
-    private StateStore state;
-    private MigrationEngine engine;
+    private final PgRollListener listener;
+    private final List<String> locations;
+    private final ClassLoader classLoader;
+    private final StartOptions startOptions;
 
-    private PgRoll(PgRollConfig config, LockRetry lockRetry) {
+    PgRoll(PgRollConfig config, Connector connector, LockRetry lockRetry, PgRollListener listener,
+           List<String> locations, ClassLoader classLoader, StartOptions startOptions) {
         this.config = config;
+        this.connector = connector;
         this.lockRetry = lockRetry;
+        this.listener = listener;
+        this.locations = List.copyOf(locations);
+        this.classLoader = classLoader;
+        this.startOptions = startOptions;
     }
 
+    /** Starts a configuration: give it a database, then {@link PgRollBuilder#load()}. */
+    public static PgRollBuilder configure() {
+        return new PgRollBuilder();
+    }
+
+    /** A pgroll for {@code config}'s URL, whose migrations are given to each call rather than read from locations. */
     public static PgRoll open(PgRollConfig config) {
-        return new PgRoll(config, LockRetry.defaults());
+        return open(config, LockRetry.defaults());
     }
 
     /** Like {@link #open(PgRollConfig)} with a custom policy for retrying statements that hit lock_timeout. */
     public static PgRoll open(PgRollConfig config, LockRetry lockRetry) {
-        return new PgRoll(config, lockRetry);
+        if (config.url() == null) {
+            throw new PgRollException("no database URL configured");
+        }
+        return new PgRoll(config, Connector.of(config.url()), lockRetry, PgRollListener.NONE,
+                List.of(DEFAULT_LOCATION), PgRoll.class.getClassLoader(), StartOptions.defaults());
     }
 
     public PgRollConfig config() {
@@ -61,61 +91,48 @@ public final class PgRoll implements AutoCloseable {
 
     /** Whether the state schema exists and is initialised. */
     public boolean isInitialized() {
-        return state().isInitialized();
+        return inSession(s -> s.state().isInitialized());
     }
 
     /** Creates or upgrades the state schema; idempotent and safe to run concurrently. */
     public void init() {
-        state().init();
+        inSession(s -> {
+            s.state().init();
+            return null;
+        });
     }
 
-    /** Starts a migration: expands the schema and creates its version schema. */
-    public StartResult start(Migration migration, StartOptions options) {
-        return engine().start(migration, options);
-    }
-
-    /** Completes the active migration; {@link #complete(boolean) complete(false)}. */
-    public void complete() {
-        complete(false);
-    }
-
-    /**
-     * Completes the active migration. Unless {@code force}, refused (nothing changed) while a live session of the
-     * database is pinned to the previous version, which complete drops: one whose application_name carries the
-     * version's tag, as {@link #versionedDataSource} sets it. Sessions that set their search_path without the tag
-     * cannot be seen (another session's search_path is not visible in pg_stat_activity).
-     */
-    public void complete(boolean force) {
-        engine().complete(force);
-    }
-
-    /** Rolls back the active migration; {@link #rollback(boolean) rollback(false)}. */
-    public void rollback() {
-        rollback(false);
+    /** The migrations of the configured locations, oldest first; a bad file fails with its name, operation, field. */
+    public List<Migration> migrations() {
+        return MigrationLocations.read(locations, classLoader);
     }
 
     /**
-     * Rolls back the active migration. Unless {@code force}, refused (nothing changed) while a live session of the
-     * database is pinned to the migration's version schema, which rollback drops (see {@link #complete(boolean)}).
+     * The version schema a migration creates ({@code <schema>_<version>}), e.g. for {@link #versionedDataSource}: an
+     * application built with migrations up to {@code m} uses this schema.
      */
-    public void rollback(boolean force) {
-        engine().rollback(force);
+    public String versionSchema(Migration m) {
+        return config.schema() + "_" + m.version();
     }
 
     /**
-     * A DataSource whose every connection, each time {@code getConnection} hands it out (a pool's reused connection
-     * too), has its search_path set to {@code versionSchema} alone and application_name tagged
-     * {@code pgroll:<versionSchema>}: the bare tag when the connection had no name, else {@code <name>
-     * (pgroll:<versionSchema>)}, the name shortened so that the tag fits PostgreSQL's 63 bytes. {@link #complete} and
-     * {@link #rollback} refuse to drop a version schema while such a connection is open. A connection not in
-     * autocommit mode has the settings committed at once. Needs no pgroll instance; see {@link VersionPinning}.
+     * Applies the pending migrations of the configured locations as pgroll's {@code migrate} does, with
+     * {@link MigrateOptions#defaults()}: all are completed but the last, which is left active. Initialises the state
+     * schema first when needed.
      */
-    public static javax.sql.DataSource versionedDataSource(javax.sql.DataSource ds, String versionSchema) {
-        return VersionPinning.dataSource(ds, versionSchema);
+    public MigrateResult migrate() {
+        return migrate(MigrateOptions.defaults());
     }
 
-    public Status status() {
-        return engine().status();
+    /** Applies the pending migrations of the configured locations; initialises the state schema when needed. */
+    public MigrateResult migrate(MigrateOptions options) {
+        List<Migration> local = migrations();
+        return inSession(s -> {
+            if (!s.state().isInitialized()) {
+                s.state().init();
+            }
+            return s.engine().migrate(local, options.complete(), options.expectOne(), startOptions, options.force());
+        });
     }
 
     /**
@@ -130,12 +147,91 @@ public final class PgRoll implements AutoCloseable {
     /** {@link #migrate(List, boolean, boolean, StartOptions)} whose completes are forced when {@code force}. */
     public MigrateResult migrate(List<Migration> local, boolean completeLast, boolean expectOne, StartOptions options,
                                  boolean force) {
-        return engine().migrate(local, completeLast, expectOne, options, force);
+        return inEngine(e -> e.migrate(local, completeLast, expectOne, options, force));
+    }
+
+    /** Starts the migration of the configured locations named {@code name}, with the configured backfill options. */
+    public StartResult start(String name) {
+        Migration m = migrations().stream().filter(l -> l.name().equals(name)).findFirst()
+                .orElseThrow(() -> new MigrationFileException(name, null, "no migration of this name in " + locations));
+        return start(m);
+    }
+
+    /** Starts a migration with the configured backfill options. */
+    public StartResult start(Migration migration) {
+        return start(migration, startOptions);
+    }
+
+    /** Starts a migration: expands the schema and creates its version schema. */
+    public StartResult start(Migration migration, StartOptions options) {
+        return inEngine(e -> e.start(migration, options));
+    }
+
+    /** Completes the active migration; {@link #complete(boolean) complete(false)}. */
+    public CompleteResult complete() {
+        return complete(false);
+    }
+
+    /**
+     * Completes the active migration. Unless {@code force}, refused (nothing changed) while a live session of the
+     * database is pinned to the previous version, which complete drops: one whose application_name carries the
+     * version's tag, as {@link #versionedDataSource} sets it. Sessions that set their search_path without the tag
+     * cannot be seen (another session's search_path is not visible in pg_stat_activity).
+     */
+    public CompleteResult complete(boolean force) {
+        return inEngine(e -> e.complete(force));
+    }
+
+    /** Rolls back the active migration; {@link #rollback(boolean) rollback(false)}. */
+    public RollbackResult rollback() {
+        return rollback(false);
+    }
+
+    /**
+     * Rolls back the active migration. Unless {@code force}, refused (nothing changed) while a live session of the
+     * database is pinned to the migration's version schema, which rollback drops (see {@link #complete(boolean)}).
+     */
+    public RollbackResult rollback(boolean force) {
+        return inEngine(e -> e.rollback(force));
+    }
+
+    /**
+     * A DataSource whose every connection, each time {@code getConnection} hands it out (a pool's reused connection
+     * too), has its search_path set to {@code versionSchema} alone and application_name tagged
+     * {@code pgroll:<versionSchema>}: the bare tag when the connection had no name, else {@code <name>
+     * (pgroll:<versionSchema>)}, the name shortened so that the tag fits PostgreSQL's 63 bytes. {@link #complete} and
+     * {@link #rollback} refuse to drop a version schema while such a connection is open. A connection not in
+     * autocommit mode has the settings committed at once. Needs no pgroll instance; see {@link VersionPinning}.
+     */
+    public static DataSource versionedDataSource(DataSource ds, String versionSchema) {
+        return VersionPinning.dataSource(ds, versionSchema);
+    }
+
+    public Status status() {
+        return inEngine(MigrationEngine::status);
+    }
+
+    /** The history of the target schema since pgroll was first used on it, oldest first. */
+    public List<HistoryEntry> history() {
+        return inSession(s -> s.initializedState().history(config.schema()).stream().map(PgRoll::entry).toList());
     }
 
     /** Validates a migration against the live schema without changing anything. */
     public void validate(Migration migration) {
-        engine().validate(migration);
+        inEngine(e -> {
+            e.validate(migration);
+            return null;
+        });
+    }
+
+    /**
+     * Checks the configured locations against the database without changing anything: every file reads, the
+     * migrations applied are the files' first ones, unchanged, and the first pending migration (if no migration is
+     * active) is valid against the live schema. Refused as {@link #migrate()} would refuse.
+     */
+    public ValidateResult validate() {
+        List<Migration> local = migrations();
+        return inEngine(e -> e.validatePending(local));
     }
 
     /**
@@ -144,23 +240,27 @@ public final class PgRoll implements AutoCloseable {
      * reads the catalog, in read-only transactions that are rolled back; no migration may be active.
      */
     public MigrationPlan plan(Migration migration, StartOptions options) {
-        MigrationEngine e = engine();
-        try {
-            return Transactions.rolledBack(stateConnection, "READ ONLY", state ->
-                    Transactions.rolledBack(migrationConnection, "READ ONLY", migrations -> e.plan(migration, options)));
-        } catch (SQLException failed) {
-            throw new DatabaseException("could not plan in a read-only transaction: " + failed.getMessage(), failed);
-        }
+        return inSession(s -> {
+            MigrationEngine e = s.engine();
+            try {
+                return Transactions.rolledBack(s.stateConnection(), "READ ONLY", state ->
+                        Transactions.rolledBack(s.migrationConnection(), "READ ONLY",
+                                migrations -> e.plan(migration, options)));
+            } catch (SQLException failed) {
+                throw new DatabaseException("could not plan in a read-only transaction: " + failed.getMessage(),
+                        failed);
+            }
+        });
     }
 
     /** The latest version schema ({@code <schema>_<version>}) that exists, if any. */
     public Optional<String> latestVersionSchema() {
-        return initializedState().latestVersion(config.schema()).map(v -> config.schema() + "_" + v);
+        return inSession(s -> s.initializedState().latestVersion(config.schema()).map(v -> config.schema() + "_" + v));
     }
 
     /** The name of the latest migration in the history (of any type), if any. */
     public Optional<String> latestMigrationName() {
-        return initializedState().latestMigration(config.schema()).map(MigrationRecord::name);
+        return inSession(s -> s.initializedState().latestMigration(config.schema()).map(MigrationRecord::name));
     }
 
     /**
@@ -171,7 +271,9 @@ public final class PgRoll implements AutoCloseable {
     public List<Path> pull(Path dir, boolean json) {
         List<Migration> missing = new ArrayList<>();
         Set<String> present = MigrationReader.namesIn(dir);
-        for (MigrationRecord r : initializedState().historySinceBaseline(config.schema()).migrations()) {
+        List<MigrationRecord> recorded =
+                inSession(s -> s.initializedState().historySinceBaseline(config.schema()).migrations());
+        for (MigrationRecord r : recorded) {
             if (!present.contains(r.name())) {
                 Migration m = MigrationWriter.fromJson(r.name(), r.migrationJson());
                 MigrationWriter.fileName(m, json); // every name is checked before anything is written
@@ -194,7 +296,8 @@ public final class PgRoll implements AutoCloseable {
      * or by a file in {@code dir}) and for a name that cannot be a migration's.
      */
     public Baseline.Result baseline(String version, Path dir, boolean json) {
-        return Baseline.record(initializedState(), stateConnection, config.schema(), version, dir, json);
+        return inSession(s -> Baseline.record(s.initializedState(), s.stateConnection(), config.schema(), version, dir,
+                json));
     }
 
     /**
@@ -216,124 +319,33 @@ public final class PgRoll implements AutoCloseable {
      */
     public List<MigrationUpdater.Rewrite> update(Path dir, boolean json) {
         List<MigrationUpdater.Rewrite> rewrites = MigrationUpdater.plan(dir, json);
-        initializedState();
+        inSession(Session::initializedState);
         MigrationUpdater.apply(rewrites);
         return rewrites;
     }
 
     /** The target schema as pgroll sees it: {@code read_schema}'s JSON, 2-space indented. */
     public String analyze() {
-        return MigrationWriter.prettyJson(initializedState().readSchema(config.schema()));
+        return inSession(s -> MigrationWriter.prettyJson(s.initializedState().readSchema(config.schema())));
     }
 
-    @Override
-    public void close() {
-        closeQuietly(migrationConnection);
-        closeQuietly(stateConnection);
-        migrationConnection = null;
-        stateConnection = null;
-    }
-
-    private StateStore state() {
-        if (state == null) {
-            stateConnection = connect("pgroll-state");
-            state = new StateStore(stateConnection, config.stateSchema());
-        }
-        return state;
-    }
-
-    private StateStore initializedState() {
-        StateStore s = state();
-        if (!s.isInitialized()) {
-            throw new MigrationStateException("pgroll is not initialized, run 'pgroll init' to initialize");
-        }
-        if (s.needsUpgrade()) {
-            s.init();
-        }
-        return s;
-    }
-
-    private MigrationEngine engine() {
-        if (engine == null) {
-            StateStore s = initializedState();
-            migrationConnection = connect("pgroll");
-            try (Statement st = migrationConnection.createStatement()) {
-                st.execute("SET search_path TO " + Sql.ident(config.schema()));
-                if (!config.lockTimeout().isZero()) {
-                    st.execute("SET lock_timeout = " + Sql.literal(config.lockTimeout().toMillis() + "ms"));
-                }
-                if (config.role() != null) {
-                    st.execute("SET ROLE " + Sql.ident(config.role()));
-                }
-                int major;
-                try (ResultSet rs = st.executeQuery("SELECT current_setting('server_version_num')::int / 10000")) {
-                    rs.next();
-                    major = rs.getInt(1);
-                }
-                engine = new MigrationEngine(config, new StatementRunner(migrationConnection, lockRetry), s, major);
-            } catch (SQLException e) {
-                throw new DatabaseException("could not prepare the migration connection: " + e.getMessage(), e);
-            }
-        }
-        return engine;
-    }
-
-    private Connection connect(String applicationName) {
-        Properties props = new Properties();
-        props.setProperty("ApplicationName", applicationName);
-        try {
-            Connection c = DriverManager.getConnection(ConnectionUrl.toJdbc(config.url()), props);
-            try (Statement st = c.createStatement()) {
-                // keeps our own DDL out of the inferred-migration history that the event triggers record
-                st.execute("SET pgroll.no_inferred_migrations = 'TRUE'");
-            }
-            return c;
-        } catch (SQLException e) {
-            throw new DatabaseException("could not connect to " + ConnectionUrl.redact(config.url()) + ": "
-                    + e.getMessage().lines().findFirst().orElse(""), e);
+    private <T> T inSession(Function<Session, T> work) {
+        try (Session session = new Session(config, connector, lockRetry, listener)) {
+            return work.apply(session);
         }
     }
 
-    private static void closeQuietly(Connection c) {
-        if (c == null) {
-            return;
-        }
-        try {
-            c.close();
-        } catch (SQLException ignored) {
-            // nothing useful to do when closing fails
-        }
+    private <T> T inEngine(Function<MigrationEngine, T> work) {
+        return inSession(s -> work.apply(s.engine()));
     }
 
-    /**
-     * @param versionSchema   the new version schema, or null when version schemas are disabled
-     * @param backfilledRows  rows the backfill rewrote
-     * @param backfillTime    time the backfill took
-     * @param drift           what had changed outside pgroll since the last migration when this one started, as
-     *                        {@link Status#drift()} lists it: the new version shows it as if the migration had made it
-     */
-    public record StartResult(String migrationName, String versionSchema, long backfilledRows,
-                              java.time.Duration backfillTime, List<String> drift) {
-        public StartResult {
-            drift = List.copyOf(drift);
-        }
-    }
-
-    /**
-     * @param activeMigration  name of a migration that was already active (nothing applied), else null
-     * @param applied          names of the migrations applied, in order
-     * @param lastCompleted    whether the last applied migration was completed
-     * @param drift            what had changed outside pgroll before the first of them started (see
-     *                         {@link StartResult#drift()})
-     */
-    public record MigrateResult(String activeMigration, List<String> applied, boolean lastCompleted,
-                                List<String> drift) {
-        public MigrateResult {
-            drift = List.copyOf(drift);
-        }
-
-        public boolean upToDate() {
-            return activeMigration == null && applied.isEmpty();
-        }
+    private static HistoryEntry entry(MigrationRecord r) {
+        HistoryEntry.Type type = switch (r.migrationType()) {
+            case MigrationRecord.TYPE_INFERRED -> HistoryEntry.Type.INFERRED;
+            case MigrationRecord.TYPE_BASELINE -> HistoryEntry.Type.BASELINE;
+            default -> HistoryEntry.Type.PGROLL;
+        };
+        return new HistoryEntry(r.name(), r.parent(), type, r.done(), r.createdAt(), r.updatedAt(),
+                r.migrationJson());
     }
 }

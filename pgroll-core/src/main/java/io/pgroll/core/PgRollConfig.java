@@ -1,12 +1,12 @@
 package io.pgroll.core;
 
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * Connection and behaviour settings, mirroring pgroll's global flags.
  *
- * @param url               JDBC URL ({@code jdbc:postgresql://...}) or libpq URL ({@code postgres://...})
+ * @param url               JDBC URL ({@code jdbc:postgresql://...}) or libpq URL ({@code postgres://...}); null when
+ *                          the connections come from a DataSource
  * @param schema            target schema (pgroll {@code --schema}, default {@code public})
  * @param stateSchema       bookkeeping schema (pgroll {@code --pgroll-schema}, default {@code pgroll})
  * @param lockTimeout       lock_timeout for DDL; zero leaves the server setting
@@ -21,7 +21,6 @@ public record PgRollConfig(String url, String schema, String stateSchema, Durati
     public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofMillis(500);
 
     public PgRollConfig {
-        Objects.requireNonNull(url, "url");
         schema = schema == null || schema.isEmpty() ? DEFAULT_SCHEMA : schema;
         stateSchema = stateSchema == null || stateSchema.isEmpty() ? DEFAULT_STATE_SCHEMA : stateSchema;
         lockTimeout = lockTimeout == null ? DEFAULT_LOCK_TIMEOUT : lockTimeout;

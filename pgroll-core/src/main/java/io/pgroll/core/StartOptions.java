@@ -9,9 +9,8 @@ import java.time.Duration;
  * @param batchSize       rows per backfill batch (pgroll {@code --backfill-batch-size}), or {@link #AUTO_BATCH_SIZE} to
  *                        size batches to a target duration
  * @param batchDelay      pause between backfill batches (pgroll {@code --backfill-batch-delay}, default 0)
- * @param progress        receives backfill progress; never null
  */
-public record StartOptions(boolean skipValidation, int batchSize, Duration batchDelay, BackfillProgress progress) {
+public record StartOptions(boolean skipValidation, int batchSize, Duration batchDelay) {
 
     /** Batches start at 5000 rows and adapt to take about 0.4 s each. */
     public static final int AUTO_BATCH_SIZE = 0;
@@ -22,18 +21,9 @@ public record StartOptions(boolean skipValidation, int batchSize, Duration batch
             throw new PgRollException("backfill batch size must be positive, got " + batchSize);
         }
         batchDelay = batchDelay == null ? Duration.ZERO : batchDelay;
-        progress = progress == null ? BackfillProgress.NONE : progress;
     }
 
     public static StartOptions defaults() {
-        return new StartOptions(false, DEFAULT_BATCH_SIZE, Duration.ZERO, BackfillProgress.NONE);
-    }
-
-    /** Receives backfill progress of one table. */
-    @FunctionalInterface
-    public interface BackfillProgress {
-        BackfillProgress NONE = (table, done, total) -> { };
-
-        void update(String table, long rowsDone, long rowsTotal);
+        return new StartOptions(false, DEFAULT_BATCH_SIZE, Duration.ZERO);
     }
 }

@@ -50,11 +50,13 @@ final class Backfill {
     private final StatementRunner runner;
     private final String schema;
     private final StartOptions options;
+    private final Progress progress;
     private final Journal journal;
     /** Per table, the cursor as last saved in the journal (see {@link Cursor}). */
     private final Map<String, Cursor> cursors = new HashMap<>();
 
-    Backfill(StatementRunner runner, String schema, StartOptions options, Journal journal) {
+    Backfill(StatementRunner runner, String schema, StartOptions options, Progress progress, Journal journal) {
+        this.progress = progress;
         this.runner = runner;
         this.schema = schema;
         this.options = options;
@@ -101,7 +103,7 @@ final class Backfill {
             long done = key.isEmpty()
                     ? byPosition(table, regclass, update(regclass, ups), total, FILL)
                     : byKey(table, regclass, update(regclass, ups), key, total);
-            options.progress().update(table, done, Math.max(done, total));
+            progress.update(table, done, Math.max(done, total));
             LOG.info("backfill of {}: {} rows in {} s", table, done, seconds(t0));
             return done;
         });
@@ -229,7 +231,7 @@ final class Backfill {
             String range = (lower == null ? "true" : rowKey + " > " + literal(key, lower))
                     + (until == null ? "" : " AND " + rowKey + " <= " + literal(key, until));
             done += batch(update, range, table, FILL, upper == null ? Map.of("done", true) : Map.of("key", upper));
-            options.progress().update(table, done, Math.max(done, total));
+            progress.update(table, done, Math.max(done, total));
             if (upper == null) {
                 return done;
             }
@@ -284,7 +286,7 @@ final class Backfill {
             done += batch(update, range + othersWrites, table, pass,
                     page + span >= pages ? Map.of("done", true) : Map.of("page", page + span, "pages", pages));
             if (pass.equals(FILL)) {
-                options.progress().update(table, done, Math.max(done, total));
+                progress.update(table, done, Math.max(done, total));
             }
             page += span;
             sizer.record(System.nanoTime() - t0);
@@ -379,5 +381,11 @@ final class Backfill {
             double factor = Math.max(0.5, Math.min(4.0, ratio));
             size = (int) Math.max(MIN_BATCH, Math.min(MAX_BATCH, size * factor));
         }
+    }
+
+    /** Hears after every batch how far the backfill of a table is; the last report of a table repeats its numbers. */
+    @FunctionalInterface
+    interface Progress {
+        void update(String table, long rowsDone, long rowsTotal);
     }
 }

@@ -52,9 +52,9 @@ final class CompleteRunner {
 
     /**
      * The caller holds the schema lock. Unless {@code force}, refused while a session is pinned to the previous
-     * version (see {@link PinnedSessions}).
+     * version (see {@link PinnedSessions}). Returns the migration completed.
      */
-    void run(boolean force) {
+    Migration run(boolean force) {
         MigrationRecord active = engine.requireActive();
         Journal journal = engine.journal(active.name());
         Optional<Journal.Entry> entry = journal.read();
@@ -90,5 +90,6 @@ final class CompleteRunner {
         }
         engine.state().markCompleted(engine.schema(), m.name());
         journal.delete();
+        return m;
     }
 }

@@ -1,18 +1,26 @@
 package io.pgroll.core.engine;
 
 import io.pgroll.core.MigrationStateException;
-import io.pgroll.core.PgRoll.MigrateResult;
-import io.pgroll.core.PgRoll.StartResult;
+import io.pgroll.core.CompleteResult;
+import io.pgroll.core.MigrateResult;
+import io.pgroll.core.StartResult;
+import io.pgroll.core.ValidateResult;
 import io.pgroll.core.PgRollConfig;
+import io.pgroll.core.PgRollEvent;
+import io.pgroll.core.PgRollListener;
+import io.pgroll.core.RollbackResult;
 import io.pgroll.core.StartOptions;
 import io.pgroll.core.Status;
 import io.pgroll.core.db.StatementRunner;
 import io.pgroll.core.explain.MigrationPlan;
 import io.pgroll.core.migration.Migration;
 import io.pgroll.core.plan.Catalog;
+import io.pgroll.core.state.MigrationRecord;
 import io.pgroll.core.state.StateStore;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs the migration lifecycle: start (expand), complete (contract) and rollback, keeping the state store in step.
@@ -20,14 +28,18 @@ import java.util.List;
  * while holding the schema lock.
  */
 public final class MigrationEngine {
+    private static final Logger LOG = LoggerFactory.getLogger(MigrationEngine.class);
     private final EngineContext context;
     private final SchemaLock lock;
     private final StatusReader status;
     private final StartRunner start;
     private final CompleteRunner complete;
     private final RollbackRunner rollback;
+    private final PgRollListener listener;
 
-    public MigrationEngine(PgRollConfig config, StatementRunner runner, StateStore state, int serverMajor) {
+    public MigrationEngine(PgRollConfig config, StatementRunner runner, StateStore state, int serverMajor,
+                           PgRollListener listener) {
+        this.listener = listener;
         Catalog catalog = new LiveCatalog(runner.connection());
         this.context = new EngineContext(config, runner, state, catalog, serverMajor,
                 new MigrationValidator(config, catalog));
@@ -63,17 +75,52 @@ public final class MigrationEngine {
      * kill, a lost connection): finished steps are skipped and the backfill goes on from its recorded cursors.
      */
     public StartResult start(Migration m, StartOptions options) {
-        return lock.exclusively(() -> start.run(m, options));
+        Backfill.Progress progress = (table, done, total) ->
+                tell(new PgRollEvent.BackfillProgress(m.name(), table, done, total));
+        StartResult result = lock.exclusively(() -> {
+            tell(new PgRollEvent.Starting(m.name()));
+            return start.run(m, options, progress);
+        });
+        tell(new PgRollEvent.Started(m.name(), result));
+        return result;
     }
 
     /** Completes the active migration; unless {@code force}, refused while a session is pinned to the old version. */
-    public void complete(boolean force) {
-        lock.exclusively(() -> complete.run(force));
+    public CompleteResult complete(boolean force) {
+        Migration m = lock.exclusively(() -> complete.run(force));
+        CompleteResult result = new CompleteResult(m.name(),
+                context.config().useVersionSchema() ? context.versionSchema(m) : null);
+        tell(new PgRollEvent.Completed(m.name(), result));
+        return result;
     }
 
     /** Rolls back the active migration; unless {@code force}, refused while a session is pinned to its version. */
-    public void rollback(boolean force) {
-        lock.exclusively(() -> rollback.run(force));
+    public RollbackResult rollback(boolean force) {
+        Migration m = lock.exclusively(() -> rollback.run(force));
+        tell(new PgRollEvent.RolledBack(m.name()));
+        return new RollbackResult(m.name());
+    }
+
+    private void tell(PgRollEvent event) {
+        try {
+            listener.onEvent(event);
+        } catch (RuntimeException e) {
+            LOG.warn("a pgroll listener failed on {}: {}", event, e.toString());
+        }
+    }
+
+    /**
+     * Checks local migrations against the history as {@link #migrate} does, and validates the first pending one
+     * against the live schema unless a migration is active (the schema will change before the pending one runs).
+     */
+    public ValidateResult validatePending(List<Migration> local) {
+        var active = context.state().activeMigration(context.schema());
+        List<Migration> pending = Reconciliation.pending(context.state().historySinceBaseline(context.schema()), local);
+        if (active.isEmpty() && !pending.isEmpty()) {
+            validate(pending.get(0));
+        }
+        return new ValidateResult(active.map(MigrationRecord::name).orElse(null),
+                pending.stream().map(Migration::name).toList());
     }
 
     public MigrateResult migrate(List<Migration> local, boolean completeLast, boolean expectOne, StartOptions options,

@@ -215,7 +215,7 @@ final class Planner {
             return new MigrationPlan.Backfill(table, columns, 0, true, "nothing to walk (a new table)", 0, false, 0,
                     Duration.ZERO, "no rows");
         }
-        Backfill backfill = new Backfill(engine.runner(), engine.schema(), options, null);
+        Backfill backfill = new Backfill(engine.runner(), engine.schema(), options, null, null);
         String regclass = Sql.qualified(engine.schema(), table);
         long estimated = sizes.get(table).rows();
         long rows = estimated > 0 ? estimated : backfill.estimateRows(regclass);

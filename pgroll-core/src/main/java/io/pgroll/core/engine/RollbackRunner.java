@@ -23,9 +23,9 @@ final class RollbackRunner {
 
     /**
      * The caller holds the schema lock. Unless {@code force}, refused while a session is pinned to the version schema
-     * it drops (see {@link PinnedSessions}).
+     * it drops (see {@link PinnedSessions}). Returns the migration rolled back.
      */
-    void run(boolean force) {
+    Migration run(boolean force) {
         MigrationRecord active = engine.requireActive();
         engine.journal(active.name()).read().filter(e -> e.phase() == Journal.Phase.COMPLETING).ifPresent(e -> {
             throw new MigrationStateException("migration \"" + active.name() + "\" is being completed (an earlier "
@@ -37,6 +37,7 @@ final class RollbackRunner {
         }
         Replay replay = Replay.of(engine, m, active, Catalog.OFFLINE);
         rollBack(m, replay, IntStream.range(0, m.operations().size()).boxed().toList());
+        return m;
     }
 
     /**

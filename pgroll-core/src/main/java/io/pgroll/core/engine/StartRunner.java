@@ -2,7 +2,7 @@ package io.pgroll.core.engine;
 
 import io.pgroll.core.DatabaseException;
 import io.pgroll.core.MigrationStateException;
-import io.pgroll.core.PgRoll.StartResult;
+import io.pgroll.core.StartResult;
 import io.pgroll.core.PgRollException;
 import io.pgroll.core.StartOptions;
 import io.pgroll.core.db.Sql;
@@ -49,7 +49,7 @@ final class StartRunner {
     }
 
     /** The caller holds the schema lock. */
-    StartResult run(Migration m, StartOptions options) {
+    StartResult run(Migration m, StartOptions options, Backfill.Progress progress) {
         Optional<MigrationRecord> active = engine.state().activeMigration(engine.schema());
         if (active.isPresent()) {
             Optional<Journal.Entry> entry = engine.journal(active.get().name()).read();
@@ -57,7 +57,7 @@ final class StartRunner {
             if (interrupted && active.get().name().equals(m.name())) {
                 requireSameOperations(active.get(), m);
                 LOG.info("resuming the interrupted start of {}", m.name());
-                return runStart(m, active.get().resultingSchemaJson(), entry.orElse(null), options, List.of());
+                return runStart(m, active.get().resultingSchemaJson(), entry.orElse(null), options, progress, List.of());
             }
             throw new MigrationStateException("a migration for schema \"" + engine.schema() + "\" is already in "
                     + "progress (\"" + active.get().name() + "\"" + (interrupted ? ", its start was interrupted: start "
@@ -72,7 +72,7 @@ final class StartRunner {
         }
         engine.state().insertStarted(engine.schema(), m.name(), MigrationWriter.toJson(m), baseJson);
         engine.journal(m.name()).begin(Journal.Phase.STARTING);
-        return runStart(m, baseJson, null, options, drift);
+        return runStart(m, baseJson, null, options, progress, drift);
     }
 
     private void requireSameOperations(MigrationRecord active, Migration m) {
@@ -85,7 +85,7 @@ final class StartRunner {
 
     /** @param drift what changed outside pgroll before this start, for the result */
     private StartResult runStart(Migration m, String baseJson, Journal.Entry resumeFrom, StartOptions options,
-                                 List<String> drift) {
+                                 Backfill.Progress progress, List<String> drift) {
         String vs = engine.versionSchema(m);
         Journal journal = engine.journal(m.name());
         PlanContext ctx = new PlanContext(Schema.fromJson(engine.schema(), baseJson), engine.schema(), vs,
@@ -113,7 +113,7 @@ final class StartRunner {
             schedule = StartSchedule.of(planned);
             List<Step> steps = new ArrayList<>(schedule.plainSteps());
             engine.runJournaled(steps, schedule.backfillAt(), journal, stepsDone, resumeAt);
-            Backfill backfill = new Backfill(engine.runner(), engine.schema(), options, journal);
+            Backfill backfill = new Backfill(engine.runner(), engine.schema(), options, progress, journal);
             Map<String, List<TriggerSpec>> ups = upTriggersByTable(ctx.triggers());
             long backfillStart = System.nanoTime();
             for (Map.Entry<String, List<TriggerSpec>> table : ups.entrySet()) {

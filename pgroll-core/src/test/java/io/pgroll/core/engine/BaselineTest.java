@@ -142,42 +142,41 @@ class BaselineTest extends HarnessTest {
         assertEquals(List.of(), migrate(h.roll, dir));
 
         // a new database gets the same schema from the directory alone
-        try (Harness fresh = new Harness(h.schema)) {
-            assertEquals(List.of("00_base", "01_add_isbn", "02_index_mood"), migrate(fresh.roll, dir));
-            assertEquals(CatalogSnapshot.of(h), CatalogSnapshot.of(fresh));
-            // and it works: the identity starts where it was declared, the generated column and trigger run
-            fresh.exec(fresh.version("02_index_mood"), "INSERT INTO authors (name) VALUES ('Ursula Le Guin')",
-                    "INSERT INTO books (author_id, title, pages) VALUES (100, 'Tehanu', 400)");
-            assertEquals(List.of(List.of("100", "ursula-le-guin")),
-                    fresh.query(fresh.version("02_index_mood"), "SELECT id, slug FROM authors"));
-            assertEquals("Tehanu", fresh.scalar(fresh.schema, "SELECT title FROM long_books"));
-            fresh.assertFails("23514", fresh.version("02_index_mood"),
-                    "INSERT INTO books (author_id, title) VALUES (100, '')");
-        }
+        Harness fresh = new Harness(h.schema);
+        assertEquals(List.of("00_base", "01_add_isbn", "02_index_mood"), migrate(fresh.roll, dir));
+        assertEquals(CatalogSnapshot.of(h), CatalogSnapshot.of(fresh));
+        // and it works: the identity starts where it was declared, the generated column and trigger run
+        fresh.exec(fresh.version("02_index_mood"), "INSERT INTO authors (name) VALUES ('Ursula Le Guin')",
+                "INSERT INTO books (author_id, title, pages) VALUES (100, 'Tehanu', 400)");
+        assertEquals(List.of(List.of("100", "ursula-le-guin")),
+                fresh.query(fresh.version("02_index_mood"), "SELECT id, slug FROM authors"));
+        assertEquals("Tehanu", fresh.scalar(fresh.schema, "SELECT title FROM long_books"));
+        fresh.assertFails("23514", fresh.version("02_index_mood"),
+                "INSERT INTO books (author_id, title) VALUES (100, '')");
     }
 
     @Test
     void rollingBackTheReplayedBaselineLeavesAnEmptySchema() throws Exception {
         build(h.url, h.schema, EVERY_KIND_OF_OBJECT);
         Path file = h.roll.baseline("00_base", dir, true).file();
-        try (Harness fresh = new Harness(h.schema)) {
-            List<String> empty = CatalogSnapshot.of(fresh);
-            fresh.roll.start(MigrationReader.read(file), StartOptions.defaults());
-            fresh.roll.rollback();
-            assertEquals(empty, CatalogSnapshot.of(fresh));
-        }
+        Harness fresh = new Harness(h.schema);
+        List<String> empty = CatalogSnapshot.of(fresh);
+        fresh.roll.start(MigrationReader.read(file), StartOptions.defaults());
+        fresh.roll.rollback();
+        assertEquals(empty, CatalogSnapshot.of(fresh));
     }
 
     @Test
     void aRoleThatOwnsItsDatabaseRecordsAndReplaysABaseline() throws Exception {
         String[] urls = {TestPostgres.newDatabaseOwnedBy("app_owner"), TestPostgres.newDatabaseOwnedBy("app_owner")};
         build(urls[0], "public", EVERY_KIND_OF_OBJECT);
-        try (PgRoll owned = PgRoll.open(PgRollConfig.of(urls[0])); PgRoll empty = PgRoll.open(PgRollConfig.of(urls[1]))) {
-            owned.init();
-            owned.baseline("00_base", dir, false);
-            empty.init();
-            assertEquals(List.of("00_base"), migrate(empty, dir));
-        }
+        PgRoll owned = PgRoll.open(PgRollConfig.of(urls[0]));
+        PgRoll empty = PgRoll.open(PgRollConfig.of(urls[1]));
+        owned.init();
+        owned.baseline("00_base", dir, false);
+        empty.init();
+        assertEquals(List.of("00_base"), migrate(empty, dir));
+
         // the replay made a version schema; the baselined database has none until its next migration
         assertEquals(CatalogSnapshot.of(urls[0], "public"), CatalogSnapshot.of(urls[1], "public").stream()
                 .filter(line -> !line.equals("schema public_00_base")).toList());
@@ -196,10 +195,9 @@ class BaselineTest extends HarnessTest {
         write("03_add", """
                 {"operations":[{"add_column":{"table":"by_hand","column":{"name":"w","type":"int","nullable":true}}}]}""");
         assertEquals(List.of("03_add"), migrate(h.roll, dir));
-        try (Harness fresh = new Harness(h.schema)) {
-            assertEquals(List.of("02_base", "03_add"), migrate(fresh.roll, dir));
-            assertEquals(CatalogSnapshot.of(h), CatalogSnapshot.of(fresh));
-        }
+        Harness fresh = new Harness(h.schema);
+        assertEquals(List.of("02_base", "03_add"), migrate(fresh.roll, dir));
+        assertEquals(CatalogSnapshot.of(h), CatalogSnapshot.of(fresh));
     }
 
     @Test

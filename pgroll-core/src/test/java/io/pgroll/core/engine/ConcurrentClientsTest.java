@@ -107,7 +107,7 @@ class ConcurrentClientsTest extends HarnessTest {
     void noWriteFailsOrIsLostAcrossStartRollbackStartAndComplete() throws Exception {
         String v1 = h.version("01_create");
         String v2 = h.version("02_bigint");
-        StartOptions smallBatches = new StartOptions(false, 500, Duration.ZERO, null);
+        StartOptions smallBatches = new StartOptions(false, 500, Duration.ZERO);
         ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
         List<Writer> writers = new ArrayList<>();
 

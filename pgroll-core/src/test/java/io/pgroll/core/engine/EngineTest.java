@@ -48,11 +48,11 @@ class EngineTest extends HarnessTest {
         holder.start();
         locked.await();
         long t0 = System.nanoTime();
-        try (PgRoll roll = PgRoll.open(PgRollConfig.of(h.url).withSchema(h.schema).withLockTimeout(Duration.ofMillis(50)))) {
-            roll.start(Harness.migration("02_add", """
-                    {"operations":[{"add_column":{"table":"items","column":{"name":"n","type":"int","default":"1"}}}]}"""),
-                    StartOptions.defaults());
-        }
+        PgRoll roll = PgRoll.open(PgRollConfig.of(h.url).withSchema(h.schema).withLockTimeout(Duration.ofMillis(50)));
+        roll.start(Harness.migration("02_add", """
+                {"operations":[{"add_column":{"table":"items","column":{"name":"n","type":"int","default":"1"}}}]}"""),
+                StartOptions.defaults());
+
         long waitedMs = (System.nanoTime() - t0) / 1_000_000;
         holder.join();
         assertTrue(waitedMs >= 1500, "start should have waited for the lock, waited " + waitedMs + " ms");
@@ -88,7 +88,7 @@ class EngineTest extends HarnessTest {
                 {"operations":[
                   {"add_column":{"table":"items","up":"1","column":{"name":"ok","type":"int"}}},
                   {"alter_column":{"table":"ghosts","column":"name","nullable":false,"up":"'x'"}}]}"""),
-                new StartOptions(true, 0, null, null)));
+                new StartOptions(true, 0, null)));
         assertEquals("02_ghost: operations[1].alter_column.table: table \"ghosts\" does not exist; changes rolled back",
                 e.getMessage());
         assertEquals(before, h.leftovers());
@@ -123,7 +123,8 @@ class EngineTest extends HarnessTest {
         for (String name : List.of("01_a", "01_b")) {
             results.add(pool.submit(() -> {
                 go.await();
-                try (PgRoll roll = PgRoll.open(PgRollConfig.of(h.url).withSchema(h.schema))) {
+                PgRoll roll = PgRoll.open(PgRollConfig.of(h.url).withSchema(h.schema));
+                try {
                     roll.start(Harness.migration(name, """
                             {"operations":[{"create_table":{"name":"t_%s","columns":[{"name":"id","type":"int","pk":true}]}}]}"""
                             .formatted(name)), StartOptions.defaults());

@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pgroll.core.PgRoll;
+import io.pgroll.core.StartResult;
 import io.pgroll.core.PgRollConfig;
 import io.pgroll.core.PgRollException;
+import io.pgroll.core.PgRollEvent;
+import io.pgroll.core.PgRollListener;
 import io.pgroll.core.StartOptions;
 import io.pgroll.core.Status;
 import io.pgroll.core.db.Sql;
@@ -57,8 +60,8 @@ class FaultToleranceTest extends HarnessTest {
         assertEquals(new Status(h.schema, "01_create", Status.IN_PROGRESS, "start of \"02_alter\" was interrupted: "
                 + "run start again with the same migration to resume it, or roll it back"), h.roll.status());
 
-        PgRoll.StartResult resumed = h.roll.start(Harness.migration("02_alter", ALTER),
-                new StartOptions(false, 500, Duration.ZERO, null));
+        StartResult resumed = h.roll.start(Harness.migration("02_alter", ALTER),
+                new StartOptions(false, 500, Duration.ZERO));
         assertTrue(resumed.backfilledRows() <= ROWS - 5 * 500, "resumed backfill started over: "
                 + resumed.backfilledRows() + " rows");
         assertConverted(h.version("02_alter"));
@@ -71,17 +74,16 @@ class FaultToleranceTest extends HarnessTest {
     @Test
     void aRunningStartIsReportedAndHeldExclusively() {
         AtomicReference<String> seen = new AtomicReference<>();
-        StartOptions.BackfillProgress progress = (table, done, total) -> {
-            if (seen.get() == null) {
-                try (PgRoll other = PgRoll.open(PgRollConfig.of(h.url).withSchema(h.schema))) {
-                    PgRollException start = assertThrows(PgRollException.class,
-                            () -> other.start(Harness.migration("02_alter", ALTER), StartOptions.defaults()));
-                    PgRollException rollback = assertThrows(PgRollException.class, other::rollback);
-                    seen.set(other.status().note() + " / " + start.getMessage() + " / " + rollback.getMessage());
-                }
+        PgRollListener progress = event -> {
+            if (event instanceof PgRollEvent.BackfillProgress && seen.get() == null) {
+                PgRoll other = PgRoll.open(PgRollConfig.of(h.url).withSchema(h.schema));
+                PgRollException start = assertThrows(PgRollException.class,
+                        () -> other.start(Harness.migration("02_alter", ALTER), StartOptions.defaults()));
+                PgRollException rollback = assertThrows(PgRollException.class, other::rollback);
+                seen.set(other.status().note() + " / " + start.getMessage() + " / " + rollback.getMessage());
             }
         };
-        h.roll.start(Harness.migration("02_alter", ALTER), new StartOptions(false, 500, Duration.ZERO, progress));
+        h.listenedTo(progress).start(Harness.migration("02_alter", ALTER), new StartOptions(false, 500, Duration.ZERO));
         String busy = "a migration for schema \"" + h.schema + "\" is already in progress: another pgroll process is "
                 + "running start, complete or rollback on it";
         assertEquals("start of \"02_alter\" is running / " + busy + " / " + busy, seen.get());
@@ -154,8 +156,9 @@ class FaultToleranceTest extends HarnessTest {
     void aLostConnectionDuringBackfillIsReportedAndTheStartResumes() throws Exception {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread starter = new Thread(() -> {
-            try (PgRoll roll = PgRoll.open(PgRollConfig.of(h.url).withSchema(h.schema))) {
-                roll.start(Harness.migration("02_alter", ALTER), new StartOptions(false, 100, Duration.ofMillis(20), null));
+            try {
+                PgRoll.open(PgRollConfig.of(h.url).withSchema(h.schema))
+                        .start(Harness.migration("02_alter", ALTER), new StartOptions(false, 100, Duration.ofMillis(20)));
             } catch (Throwable t) {
                 failure.set(t);
             }
@@ -172,13 +175,11 @@ class FaultToleranceTest extends HarnessTest {
         starter.join();
         assertTrue(failure.get() instanceof PgRollException, String.valueOf(failure.get()));
         assertTrue(failure.get().getMessage().contains("run start again to resume"), failure.get().getMessage());
-        // the harness's own connections were cut off too (same application name): carry on with a new session
-        try (PgRoll roll = PgRoll.open(PgRollConfig.of(h.url).withSchema(h.schema))) {
-            assertEquals(Status.IN_PROGRESS, roll.status().status());
-            roll.start(Harness.migration("02_alter", ALTER), StartOptions.defaults());
-            assertConverted(h.version("02_alter"));
-            roll.complete();
-        }
+        PgRoll roll = PgRoll.open(PgRollConfig.of(h.url).withSchema(h.schema));
+        assertEquals(Status.IN_PROGRESS, roll.status().status());
+        roll.start(Harness.migration("02_alter", ALTER), StartOptions.defaults());
+        assertConverted(h.version("02_alter"));
+        roll.complete();
         assertEquals(List.of(), h.leftovers());
     }
 }

@@ -23,23 +23,22 @@ class NonSuperuserTest {
     @Test
     void aRoleThatOwnsItsDatabaseRunsTheWholeLifecycle() throws Exception {
         String url = TestPostgres.newDatabaseOwnedBy("app_owner");
-        try (PgRoll roll = startedAsOwner(url)) {
-            roll.complete();
-            roll.start(Harness.migration("02_add", """
-                    {"operations":[{"add_column":{"table":"t","up":"'x'","column":{"name":"w","type":"text"}}}]}"""),
-                    StartOptions.defaults());
-            roll.rollback();
-            roll.start(Harness.migration("02_add", """
-                    {"operations":[{"add_column":{"table":"t","up":"'x'","column":{"name":"w","type":"text"}}}]}"""),
-                    StartOptions.defaults());
-            roll.complete();
-            try (Connection c = TestPostgres.connect(url); Statement s = c.createStatement()) {
-                s.execute("SET search_path TO public_02_add");
-                s.execute("INSERT INTO t (v, w) VALUES ('a', 'b')");
-            }
-            assertEquals("02_add", roll.status().version());
-            assertEquals(List.of("02_add"), List.of(roll.latestMigrationName().orElseThrow()));
+        PgRoll roll = startedAsOwner(url);
+        roll.complete();
+        roll.start(Harness.migration("02_add", """
+                {"operations":[{"add_column":{"table":"t","up":"'x'","column":{"name":"w","type":"text"}}}]}"""),
+                StartOptions.defaults());
+        roll.rollback();
+        roll.start(Harness.migration("02_add", """
+                {"operations":[{"add_column":{"table":"t","up":"'x'","column":{"name":"w","type":"text"}}}]}"""),
+                StartOptions.defaults());
+        roll.complete();
+        try (Connection c = TestPostgres.connect(url); Statement s = c.createStatement()) {
+            s.execute("SET search_path TO public_02_add");
+            s.execute("INSERT INTO t (v, w) VALUES ('a', 'b')");
         }
+        assertEquals("02_add", roll.status().version());
+        assertEquals(List.of("02_add"), List.of(roll.latestMigrationName().orElseThrow()));
     }
 
     /** A pgroll of the database's owner that has started {@code 01_create}. */
@@ -56,16 +55,15 @@ class NonSuperuserTest {
     @Test
     void theGuardSeesAnotherRolesPinnedSessionWithoutItsAddress() throws SQLException {
         String url = TestPostgres.newDatabaseOwnedBy("app_owner");
-        try (PgRoll roll = startedAsOwner(url)) {
-            PGSimpleDataSource superuser = new PGSimpleDataSource();
-            superuser.setURL(url.replace("user=app_owner", "user=postgres"));
-            superuser.setApplicationName("");
-            try (Connection c = PgRoll.versionedDataSource(superuser, "public_01_create").getConnection()) {
-                MigrationStateException e = assertThrows(MigrationStateException.class, roll::rollback);
-                assertTrue(e.getMessage().contains(" (application_name \"pgroll:public_01_create\", client unknown, "
-                        + "started unknown); "), e.getMessage());
-            }
-            roll.rollback();
+        PgRoll roll = startedAsOwner(url);
+        PGSimpleDataSource superuser = new PGSimpleDataSource();
+        superuser.setURL(url.replace("user=app_owner", "user=postgres"));
+        superuser.setApplicationName("");
+        try (Connection c = PgRoll.versionedDataSource(superuser, "public_01_create").getConnection()) {
+            MigrationStateException e = assertThrows(MigrationStateException.class, roll::rollback);
+            assertTrue(e.getMessage().contains(" (application_name \"pgroll:public_01_create\", client unknown, "
+                    + "started unknown); "), e.getMessage());
         }
+        roll.rollback();
     }
 }

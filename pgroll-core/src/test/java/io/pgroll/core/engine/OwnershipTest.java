@@ -74,7 +74,7 @@ class OwnershipTest extends HarnessTest {
                 + "over an object it did not create (rename or drop it)", e.detail());
         // also when validation is skipped
         assertThrows(MigrationFileException.class, () -> h.roll.start(Harness.migration("02_not_null", json),
-                new StartOptions(true, 0, null, null)));
+                new StartOptions(true, 0, null)));
         assertEquals(List.of("mine"), h.query("public", "SELECT DISTINCT _pgroll_new_name FROM "
                 + Sql.qualified(h.schema, "users")).stream().map(r -> r.get(0)).toList());
         assertEquals(Status.COMPLETE, h.roll.status().status());
@@ -111,7 +111,7 @@ class OwnershipTest extends HarnessTest {
                 + "never takes over an object it did not create (rename or drop it, or set version_schema)", e.detail());
         // with validation skipped the start fails when it creates the schema, and its undo leaves the schema alone
         PgRollException failed = assertThrows(PgRollException.class, () -> h.roll.start(Harness.migration("02_add", json),
-                new StartOptions(true, 0, null, null)));
+                new StartOptions(true, 0, null)));
         assertTrue(failed.getMessage().endsWith("; changes rolled back"), failed.getMessage());
         assertEquals("7", h.scalar("public", "SELECT v FROM " + Sql.qualified(taken, "precious")));
         assertEquals(List.of("id"), h.columns("users"));

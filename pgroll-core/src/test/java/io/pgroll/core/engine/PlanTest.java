@@ -72,7 +72,7 @@ class PlanTest extends HarnessTest {
     void theBackfillIsPlannedWithItsRowsBatchesAndProjectedDuration() {
         MigrationPlan plan = h.roll.plan(Harness.migration("02_change", """
                 {"operations":[{"alter_column":{"table":"big","column":"v","type":"bigint","up":"v","down":"v"}}]}"""),
-                new StartOptions(false, 1000, Duration.ofMillis(10), null));
+                new StartOptions(false, 1000, Duration.ofMillis(10)));
         MigrationPlan.Phase start = plan.phases().get(0);
         MigrationPlan.Backfill b = start.backfills().get(0);
         assertEquals("big", b.table());

@@ -29,29 +29,27 @@ class UpdateTest {
     @Test
     void rewritesOnAnInitialisedDatabase() throws IOException {
         Path file = Files.writeString(dir.resolve("01_idx.yaml"), OLD);
-        try (Harness h = Harness.create()) {
-            List<MigrationUpdater.Rewrite> rewrites = h.roll.update(dir, false);
-            assertEquals(List.of(file), rewrites.stream().map(MigrationUpdater.Rewrite::target).toList());
-            assertTrue(Files.readString(file).contains("- column: a"), Files.readString(file));
-        }
+        Harness h = Harness.create();
+        List<MigrationUpdater.Rewrite> rewrites = h.roll.update(dir, false);
+        assertEquals(List.of(file), rewrites.stream().map(MigrationUpdater.Rewrite::target).toList());
+        assertTrue(Files.readString(file).contains("- column: a"), Files.readString(file));
     }
 
     @Test
     void needsAnInitialisedStateAndWritesNothingWithout() throws IOException {
         Path file = Files.writeString(dir.resolve("01_idx.yaml"), OLD);
-        try (PgRoll roll = PgRoll.open(PgRollConfig.of(TestPostgres.newDatabase()))) {
-            MigrationStateException e = assertThrows(MigrationStateException.class, () -> roll.update(dir, false));
-            assertEquals("pgroll is not initialized, run 'pgroll init' to initialize", e.getMessage());
-        }
+        PgRoll roll = PgRoll.open(PgRollConfig.of(TestPostgres.newDatabase()));
+        MigrationStateException e = assertThrows(MigrationStateException.class, () -> roll.update(dir, false));
+        assertEquals("pgroll is not initialized, run 'pgroll init' to initialize", e.getMessage());
+
         assertEquals(OLD, Files.readString(file));
     }
 
     @Test
     void fileErrorsComeBeforeAnyConnection() throws IOException {
         Files.writeString(dir.resolve("01_bad.json"), "{");
-        try (PgRoll roll = PgRoll.open(PgRollConfig.of("jdbc:postgresql://127.0.0.1:1/none?connectTimeout=2"))) {
-            MigrationFileException e = assertThrows(MigrationFileException.class, () -> roll.update(dir, false));
-            assertTrue(e.getMessage().startsWith("01_bad.json: invalid JSON"), e.getMessage());
-        }
+        PgRoll roll = PgRoll.open(PgRollConfig.of("jdbc:postgresql://127.0.0.1:1/none?connectTimeout=2"));
+        MigrationFileException e = assertThrows(MigrationFileException.class, () -> roll.update(dir, false));
+        assertTrue(e.getMessage().startsWith("01_bad.json: invalid JSON"), e.getMessage());
     }
 }

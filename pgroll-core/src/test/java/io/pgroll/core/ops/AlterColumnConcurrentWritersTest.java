@@ -3,6 +3,8 @@ package io.pgroll.core.ops;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pgroll.core.PgRollEvent;
+import io.pgroll.core.PgRollListener;
 import io.pgroll.core.StartOptions;
 import io.pgroll.core.db.Sql;
 import io.pgroll.core.migration.Migration;
@@ -195,9 +197,12 @@ class AlterColumnConcurrentWritersTest extends HarnessTest {
         long[] writesAtMiddle = new long[oldVersion.size()];
         // hold the backfill at its first batch and again half way until every old-version writer has written
         // meanwhile, so that writes and batches are known to interleave
-        StartOptions.BackfillProgress progress = (table, done, total) -> {
+        PgRollListener progress = event -> {
+            if (!(event instanceof PgRollEvent.BackfillProgress batch)) {
+                return;
+            }
             long n = batches.incrementAndGet();
-            progressDone.add(done);
+            progressDone.add(batch.rowsDone());
             if (n == 1 || n == 50) {
                 long[] before = oldVersion.stream().mapToLong(w -> w.writes.get()).toArray();
                 await(() -> {
@@ -217,7 +222,7 @@ class AlterColumnConcurrentWritersTest extends HarnessTest {
         };
         try {
             Migration m = Harness.migration("02_cents", MIGRATION);
-            h.roll.start(m, new StartOptions(false, 200, Duration.ofMillis(1), progress));
+            h.listenedTo(progress).start(m, new StartOptions(false, 200, Duration.ofMillis(1)));
             long newVersionWrites = writers.get(2).writes.get();
             await(() -> writers.get(2).writes.get() >= newVersionWrites + 200, "writes through the new version");
         } finally {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pgroll.core.PgRollEvent;
 import io.pgroll.core.StartOptions;
 import io.pgroll.core.db.Sql;
 import io.pgroll.core.testing.Harness;
@@ -453,8 +454,11 @@ class AlterColumnEdgeCasesTest extends HarnessTest {
     private List<Long> startWithSmallBatchesAndRollBack(String table) {
         String v2 = h.version("02_val");
         List<Long> progress = new ArrayList<>();
-        h.roll.start(Harness.migration("02_val", VAL_TO_INTEGER.formatted(table)),
-                new StartOptions(false, 100, Duration.ZERO, (t, done, total) -> progress.add(done)));
+        h.listenedTo(event -> {
+            if (event instanceof PgRollEvent.BackfillProgress batch) {
+                progress.add(batch.rowsDone());
+            }
+        }).start(Harness.migration("02_val", VAL_TO_INTEGER.formatted(table)), new StartOptions(false, 100, Duration.ZERO));
         assertEquals("2500", h.scalar(v2, "SELECT count(*) FROM " + table));
         assertEquals(String.valueOf(2500L * 2501), h.scalar(v2, "SELECT sum(val) FROM " + table));
         h.roll.rollback();

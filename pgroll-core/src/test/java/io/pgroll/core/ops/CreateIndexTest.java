@@ -154,7 +154,7 @@ class CreateIndexTest extends HarnessTest {
         h.startAndComplete("02_index", """
                 {"operations":[{"create_index":{"name":"users_name_idx","table":"users","columns":[{"column":"name"}]}}]}""");
         // with --skip-validation nothing stops the name clash; the index in the way is not the migration's to drop
-        StartOptions skipValidation = new StartOptions(true, StartOptions.DEFAULT_BATCH_SIZE, null, null);
+        StartOptions skipValidation = new StartOptions(true, StartOptions.DEFAULT_BATCH_SIZE, null);
         assertThrows(PgRollException.class, () -> h.roll.start(Harness.migration("03_clash", """
                 {"operations":[{"create_index":{"name":"users_name_idx","table":"users","columns":[{"column":"email"}]}}]}"""),
                 skipValidation));

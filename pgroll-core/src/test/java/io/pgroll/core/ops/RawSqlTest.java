@@ -183,7 +183,7 @@ class RawSqlTest extends HarnessTest {
         var e = assertThrows(io.pgroll.core.PgRollException.class, () -> h.roll.start(
                 io.pgroll.core.testing.Harness.migration("02_sql", """
                         {"operations":[{"sql":{"up":"CREATE TABLE products (id int); BEGIN"}}]}"""),
-                new io.pgroll.core.StartOptions(true, 0, null, null)));
+                new io.pgroll.core.StartOptions(true, 0, null)));
         assertTrue(e.getMessage().contains("the statement left a transaction open"), e.getMessage());
         assertTrue(e.getMessage().endsWith("; changes rolled back"), e.getMessage());
         assertFalse(h.relationExists("products"));

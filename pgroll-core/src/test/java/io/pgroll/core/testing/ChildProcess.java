@@ -18,14 +18,14 @@ import java.util.concurrent.TimeUnit;
 public final class ChildProcess {
 
     public static void main(String[] args) {
-        try (PgRoll roll = PgRoll.open(PgRollConfig.of(args[1]).withSchema(args[2]))) {
-            if (args[0].equals("start")) {
-                roll.start(Harness.migration(args[3], args[4]),
-                        new StartOptions(false, Integer.parseInt(args[5]), Duration.ZERO, null));
-            } else {
-                roll.complete();
-            }
+        PgRoll roll = PgRoll.open(PgRollConfig.of(args[1]).withSchema(args[2]));
+        if (args[0].equals("start")) {
+            roll.start(Harness.migration(args[3], args[4]),
+                    new StartOptions(false, Integer.parseInt(args[5]), Duration.ZERO));
+        } else {
+            roll.complete();
         }
+
         System.exit(0);
     }
 

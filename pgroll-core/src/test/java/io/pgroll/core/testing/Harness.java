@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.pgroll.core.PgRoll;
+import io.pgroll.core.StartResult;
 import io.pgroll.core.PgRollConfig;
+import io.pgroll.core.PgRollListener;
 import io.pgroll.core.StartOptions;
 import io.pgroll.core.db.Sql;
 import io.pgroll.core.migration.Migration;
@@ -20,7 +22,7 @@ import java.util.List;
  * A fresh database with an initialised state schema, plus the client-side moves the lifecycle tests make: run SQL
  * as a client of a given version (by search_path, as real clients do) and inspect the catalog.
  */
-public final class Harness implements AutoCloseable {
+public final class Harness {
     public final String url;
     public final String schema;
     public final PgRoll roll;
@@ -41,6 +43,11 @@ public final class Harness implements AutoCloseable {
         this.roll = roll;
     }
 
+    /** A pgroll of this database that tells {@code listener} what it does. */
+    public PgRoll listenedTo(PgRollListener listener) {
+        return PgRoll.configure().url(url).schema(schema).listener(listener).load();
+    }
+
     /** Another process's view of the same database: a new pgroll with connections of its own. */
     public Harness reconnect() {
         return new Harness(url, schema, PgRoll.open(PgRollConfig.of(url).withSchema(schema)));
@@ -56,7 +63,7 @@ public final class Harness implements AutoCloseable {
         return MigrationReader.parse(name + ".json", json);
     }
 
-    public PgRoll.StartResult start(String name, String json) {
+    public StartResult start(String name, String json) {
         return roll.start(migration(name, json), StartOptions.defaults());
     }
 
@@ -202,11 +209,6 @@ public final class Harness implements AutoCloseable {
         Check NONE = h -> { };
 
         void check(Harness h);
-    }
-
-    @Override
-    public void close() {
-        roll.close();
     }
 
     /** A client statement failed; carries the SQLSTATE. */

@@ -1,6 +1,5 @@
 package io.pgroll.core.testing;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
 /** A test class whose tests each work in a database of their own, through {@link #h}. */
@@ -10,10 +9,5 @@ public abstract class HarnessTest {
     @BeforeEach
     protected void openHarness() {
         h = Harness.create();
-    }
-
-    @AfterEach
-    protected void closeHarness() {
-        h.close();
     }
 }
