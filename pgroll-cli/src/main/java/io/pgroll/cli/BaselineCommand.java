@@ -1,7 +1,7 @@
 package io.pgroll.cli;
 
 import io.pgroll.core.PgRollException;
-import io.pgroll.core.baseline.Baseline;
+import io.pgroll.core.BaselineResult;
 import java.nio.file.Path;
 import java.util.Locale;
 import picocli.CommandLine.Command;
@@ -40,7 +40,7 @@ final class BaselineCommand extends BaseCommand {
                 throw new PgRollException("baseline cancelled; nothing was recorded or written");
             }
         }
-        Baseline.Result result = root().withPgRoll(true, pgroll -> pgroll.baseline(version, target, json));
+        BaselineResult result = root().withPgRoll(true, pgroll -> pgroll.baseline(version, target, json));
         println("Baseline \"" + result.name() + "\" recorded for schema \"" + schema + "\"; "
                 + env().display(result.file()) + " re-creates its " + result.objects() + " objects");
         return 0;

@@ -2,7 +2,7 @@ package io.pgroll.cli;
 
 import io.pgroll.core.PgRollException;
 import io.pgroll.core.PgRollListener;
-import io.pgroll.core.db.ConnectionUrl;
+import io.pgroll.core.ConnectionUrl;
 import io.pgroll.core.migration.Migration;
 import io.pgroll.core.migration.MigrationReader;
 import java.util.List;

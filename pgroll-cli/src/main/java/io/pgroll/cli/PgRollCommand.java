@@ -5,7 +5,7 @@ import io.pgroll.core.PgRoll;
 import io.pgroll.core.PgRollListener;
 import io.pgroll.core.PgRollException;
 import io.pgroll.core.StartOptions;
-import io.pgroll.core.db.ConnectionUrl;
+import io.pgroll.core.ConnectionUrl;
 import java.time.Duration;
 import java.util.function.Function;
 import picocli.CommandLine.Command;

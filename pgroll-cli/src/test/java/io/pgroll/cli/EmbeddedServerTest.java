@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pgroll.cli.embedded.EmbeddedServer;
-import io.pgroll.core.db.ConnectionUrl;
+import io.pgroll.core.ConnectionUrl;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -67,7 +67,7 @@ class EndToEndTest {
     }
 
     private List<List<String>> query(String url, String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(io.pgroll.core.db.ConnectionUrl.toJdbc(url));
+        try (Connection c = DriverManager.getConnection(io.pgroll.core.ConnectionUrl.toJdbc(url));
              Statement s = c.createStatement();
              ResultSet rs = s.executeQuery(sql)) {
             List<List<String>> rows = new ArrayList<>();
@@ -84,7 +84,7 @@ class EndToEndTest {
     }
 
     private void execute(String url, String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(io.pgroll.core.db.ConnectionUrl.toJdbc(url));
+        try (Connection c = DriverManager.getConnection(io.pgroll.core.ConnectionUrl.toJdbc(url));
              Statement s = c.createStatement()) {
             s.execute(sql);
         }

@@ -33,7 +33,7 @@ class PlanCommandTest {
     }
 
     private void sql(String... statements) throws Exception {
-        try (Connection c = DriverManager.getConnection(io.pgroll.core.db.ConnectionUrl.toJdbc(url));
+        try (Connection c = DriverManager.getConnection(io.pgroll.core.ConnectionUrl.toJdbc(url));
              Statement s = c.createStatement()) {
             for (String statement : statements) {
                 s.execute(statement);

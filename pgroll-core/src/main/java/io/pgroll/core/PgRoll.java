@@ -73,15 +73,10 @@ public final class PgRoll {
 
     /** A pgroll for {@code config}'s URL, whose migrations are given to each call rather than read from locations. */
     public static PgRoll open(PgRollConfig config) {
-        return open(config, LockRetry.defaults());
-    }
-
-    /** Like {@link #open(PgRollConfig)} with a custom policy for retrying statements that hit lock_timeout. */
-    public static PgRoll open(PgRollConfig config, LockRetry lockRetry) {
         if (config.url() == null) {
             throw new PgRollException("no database URL configured");
         }
-        return new PgRoll(config, Connector.of(config.url()), lockRetry, PgRollListener.NONE,
+        return new PgRoll(config, Connector.of(config.url()), LockRetry.defaults(), PgRollListener.NONE,
                 List.of(DEFAULT_LOCATION), PgRoll.class.getClassLoader(), StartOptions.defaults());
     }
 
@@ -131,7 +126,7 @@ public final class PgRoll {
             if (!s.state().isInitialized()) {
                 s.state().init();
             }
-            return s.engine().migrate(local, options.complete(), options.expectOne(), startOptions, options.force());
+            return s.engine().migrate(local, options, startOptions);
         });
     }
 
@@ -147,7 +142,7 @@ public final class PgRoll {
     /** {@link #migrate(List, boolean, boolean, StartOptions)} whose completes are forced when {@code force}. */
     public MigrateResult migrate(List<Migration> local, boolean completeLast, boolean expectOne, StartOptions options,
                                  boolean force) {
-        return inEngine(e -> e.migrate(local, completeLast, expectOne, options, force));
+        return inEngine(e -> e.migrate(local, new MigrateOptions(completeLast, expectOne, force, null), options));
     }
 
     /** Starts the migration of the configured locations named {@code name}, with the configured backfill options. */
@@ -295,7 +290,7 @@ public final class PgRoll {
      * nothing written or recorded, while a migration is active, for an empty schema, for a name in use (in the history
      * or by a file in {@code dir}) and for a name that cannot be a migration's.
      */
-    public Baseline.Result baseline(String version, Path dir, boolean json) {
+    public BaselineResult baseline(String version, Path dir, boolean json) {
         return inSession(s -> Baseline.record(s.initializedState(), s.stateConnection(), config.schema(), version, dir,
                 json));
     }

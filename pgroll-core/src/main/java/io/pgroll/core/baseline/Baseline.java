@@ -1,5 +1,6 @@
 package io.pgroll.core.baseline;
 
+import io.pgroll.core.BaselineResult;
 import io.pgroll.core.MigrationStateException;
 import io.pgroll.core.migration.Migration;
 import io.pgroll.core.migration.MigrationFileException;
@@ -27,10 +28,6 @@ import java.util.List;
  */
 public final class Baseline {
 
-    /** @param objects how many objects of the schema the file re-creates */
-    public record Result(String name, Path file, int objects) {
-    }
-
     /** The first words of a baseline file's SQL: how {@code migrate} knows where an empty database starts. */
     private static final String MARKER = "-- pgroll baseline:";
 
@@ -47,7 +44,7 @@ public final class Baseline {
      * Checks everything first, then writes the file, then records the baseline; a failure to record deletes the file.
      * Nothing is written or recorded when any check fails.
      */
-    public static Result record(StateStore state, Connection connection, String schema, String version, Path dir,
+    public static BaselineResult record(StateStore state, Connection connection, String schema, String version, Path dir,
                                 boolean json) {
         Migration placeholder = new Migration(version, null, List.of());
         MigrationWriter.fileName(placeholder, json);
@@ -97,6 +94,6 @@ public final class Baseline {
             }
             throw e;
         }
-        return new Result(version, file, script.objects());
+        return new BaselineResult(version, file, script.objects());
     }
 }

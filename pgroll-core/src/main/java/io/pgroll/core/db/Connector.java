@@ -1,5 +1,6 @@
 package io.pgroll.core.db;
 
+import io.pgroll.core.ConnectionUrl;
 import io.pgroll.core.DatabaseException;
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -2,6 +2,7 @@ package io.pgroll.core.engine;
 
 import io.pgroll.core.MigrationStateException;
 import io.pgroll.core.CompleteResult;
+import io.pgroll.core.MigrateOptions;
 import io.pgroll.core.MigrateResult;
 import io.pgroll.core.StartResult;
 import io.pgroll.core.ValidateResult;
@@ -123,8 +124,17 @@ public final class MigrationEngine {
                 pending.stream().map(Migration::name).toList());
     }
 
-    public MigrateResult migrate(List<Migration> local, boolean completeLast, boolean expectOne, StartOptions options,
-                                 boolean force) {
+    /**
+     * Applies the pending migrations of {@code local}, holding the schema lock throughout (waiting up to the options'
+     * lock wait for another process), so that what is pending is decided by whoever gets there first.
+     */
+    public MigrateResult migrate(List<Migration> local, MigrateOptions migrate, StartOptions options) {
+        return lock.exclusively(migrate.lockWait(), () -> migrateLocked(local, migrate, options));
+    }
+
+    private MigrateResult migrateLocked(List<Migration> local, MigrateOptions migrate, StartOptions options) {
+        boolean completeLast = migrate.complete();
+        boolean force = migrate.force();
         var active = context.state().activeMigration(context.schema());
         if (active.isPresent()) {
             return new MigrateResult(active.get().name(), List.of(), false, List.of());
@@ -133,7 +143,7 @@ public final class MigrationEngine {
         if (pending.isEmpty()) {
             return new MigrateResult(null, List.of(), false, List.of());
         }
-        if (expectOne && pending.size() > 1) {
+        if (migrate.expectOne() && pending.size() > 1) {
             throw new MigrationStateException("expected exactly one migration to apply, found " + pending.size() + ": "
                     + pending.stream().map(Migration::name).toList());
         }

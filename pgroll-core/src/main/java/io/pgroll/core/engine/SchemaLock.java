@@ -29,7 +29,15 @@ final class SchemaLock {
      * at once, and status can tell a running start or complete from an interrupted one (whose lock went with it).
      */
     <T> T exclusively(Supplier<T> work) {
-        if (!lockWithinGrace()) {
+        return exclusively(GRACE, work);
+    }
+
+    /**
+     * Like {@link #exclusively(Supplier)}, waiting up to {@code wait} (at least the grace period) for another process
+     * to finish. The lock is re-entrant: starts and completes inside {@code work} take it again at once.
+     */
+    <T> T exclusively(Duration wait, Supplier<T> work) {
+        if (!lockWithin(wait.compareTo(GRACE) > 0 ? wait : GRACE)) {
             throw new MigrationStateException("a migration for schema \"" + schema + "\" is already in progress: another "
                     + "pgroll process is running start, complete or rollback on it");
         }
@@ -49,10 +57,10 @@ final class SchemaLock {
 
     /**
      * The session of a process that has just died keeps the schema lock until its server backend notices the closed
-     * connection (milliseconds for an idle one), so a rerun right after a crash waits that long before giving up.
+     * connection (milliseconds for an idle one), so a rerun right after a crash waits at least that long.
      */
-    private boolean lockWithinGrace() {
-        long deadline = System.nanoTime() + GRACE.toNanos();
+    private boolean lockWithin(Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
         while (!tryLock()) {
             if (System.nanoTime() >= deadline) {
                 return false;

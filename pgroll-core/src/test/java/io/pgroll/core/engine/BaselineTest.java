@@ -9,6 +9,7 @@ import io.pgroll.core.PgRoll;
 import io.pgroll.core.PgRollConfig;
 import io.pgroll.core.PgRollException;
 import io.pgroll.core.StartOptions;
+import io.pgroll.core.BaselineResult;
 import io.pgroll.core.baseline.Baseline;
 import io.pgroll.core.db.Sql;
 import io.pgroll.core.db.SqlScript;
@@ -125,7 +126,7 @@ class BaselineTest extends HarnessTest {
     @Test
     void theBaselineFileRebuildsEveryKindOfObjectOnAnEmptyDatabase() throws Exception {
         build(h.url, h.schema, EVERY_KIND_OF_OBJECT);
-        Baseline.Result result = h.roll.baseline("00_base", dir, false);
+        BaselineResult result = h.roll.baseline("00_base", dir, false);
         assertEquals(dir.resolve("00_base.yaml"), result.file());
         assertTrue(result.objects() > 30, "objects: " + result.objects());
         Migration file = MigrationReader.read(result.file());

@@ -1,6 +1,5 @@
-package io.pgroll.core.db;
+package io.pgroll.core;
 
-import io.pgroll.core.PgRollException;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.pgroll.core.db;
+package io.pgroll.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
