@@ -7,7 +7,10 @@ import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.plugins.annotations.ResolutionScope;
 
-/** Starts one migration: expands the schema and creates its version schema beside the previous one. */
+/**
+ * Starts one migration: expands the schema and creates its version schema beside the previous one. Initialises
+ * pgroll's state schema when needed, as migrate does.
+ */
 @Mojo(name = "start", threadSafe = true, requiresDependencyResolution = ResolutionScope.COMPILE)
 public class StartMojo extends AbstractPgRollMojo {
 
@@ -21,6 +24,9 @@ public class StartMojo extends AbstractPgRollMojo {
 
     @Override
     void run(PgRoll pgroll) throws MojoFailureException {
+        if (!pgroll.isInitialized()) {
+            pgroll.init();
+        }
         StartResult result = pgroll.start(Messages.chosen(pgroll, migration));
         Messages.warnAboutDrift(getLog(), schema, result.drift());
         if (complete) {

@@ -1,0 +1,255 @@
+package io.pgroll.maven;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pgroll.core.testing.TestPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+
+/**
+ * Builds the sample project of src/it/library, which only declares the plugin, with the repository's Maven wrapper
+ * against an embedded PostgreSQL, and checks what the goals did to the database and what they logged. The plugin and
+ * its dependencies come from the repository that invoker:install filled in pre-integration-test; whatever else Maven
+ * needs (the BOMs the parent pom imports) it copies from the outer build's local repository, which its settings put in
+ * place of Maven Central, so no network is used and nothing is written there.
+ */
+class SampleProjectIT {
+    private static final Path MODULE = Path.of("").toAbsolutePath();
+    private static final Path MAVEN_WRAPPER = MODULE.resolveSibling("mvnw");
+    private static final Path SAMPLE = MODULE.resolve("src/it/library");
+    private static final Path MIGRATIONS = Path.of("src/main/resources/db/pgroll");
+    private static final Path SETTINGS = MODULE.resolve("target/it/settings.xml");
+
+    @Test
+    void migrateLeavesTheLastMigrationActiveUntilComplete(TestInfo test) throws SQLException {
+        String url = TestPostgres.newDatabase();
+        Path project = copyOfSample(test);
+
+        Build validate = maven(project, url, "pgroll:validate");
+        validate.assertSucceeded();
+        validate.assertLogged("pgroll is not initialized in this database: all 2 migrations are pending");
+
+        Build migrate = maven(project, url, "pgroll:migrate");
+        migrate.assertSucceeded();
+        migrate.assertLogged("Migration \"01_create_library_tables\" complete");
+        migrate.assertLogged("New version of the schema available under the postgres \"public_02_add_book_pages\" "
+                + "schema");
+        try (Connection c = TestPostgres.connect(url); Statement s = c.createStatement()) {
+            assertEquals(List.of("public_01_create_library_tables", "public_02_add_book_pages"), versionSchemas(s));
+            // clients pick their version with search_path; the triggers fill in pages only for the old version's
+            s.execute("set search_path = public_01_create_library_tables");
+            s.execute("insert into authors (name) values ('Ursula K. Le Guin')");
+            s.execute("set search_path = public_02_add_book_pages");
+            s.execute("insert into books (title, author_id, price, pages) values ('Tehanu', 1, 30, 252)");
+            assertEquals("Tehanu 252", single(s, "select title || ' ' || pages from public_02_add_book_pages.books"));
+            assertEquals("Tehanu", single(s, "select title from public_01_create_library_tables.books"));
+        }
+
+        Build validateActive = maven(project, url, "pgroll:validate");
+        validateActive.assertSucceeded();
+        validateActive.assertLogged("Migration \"02_add_book_pages\" is active");
+        validateActive.assertLogged(Messages.UP_TO_DATE);
+
+        Build status = maven(project, url, "pgroll:status");
+        status.assertSucceeded();
+        status.assertLogged("[INFO] schema: public");
+        status.assertLogged("[INFO] version: 02_add_book_pages");
+        status.assertLogged("[INFO] status: In progress");
+
+        Build complete = maven(project, url, "pgroll:complete", "pgroll:history");
+        complete.assertSucceeded();
+        complete.assertLogged("Migration successful!");
+        complete.assertLogged("02_add_book_pages  pgroll  complete");
+        try (Connection c = TestPostgres.connect(url); Statement s = c.createStatement()) {
+            assertEquals(List.of("public_02_add_book_pages"), versionSchemas(s));
+            assertEquals("Tehanu 252", single(s, "select title || ' ' || pages from public.books"));
+        }
+
+        Build again = maven(project, url, "pgroll:migrate");
+        again.assertSucceeded();
+        again.assertLogged("Database is up to date; no migrations to apply");
+    }
+
+    @Test
+    void startedMigrationRollsBack(TestInfo test) throws SQLException {
+        String url = TestPostgres.newDatabase();
+        Path project = copyOfSample(test);
+
+        Build first = maven(project, url, "pgroll:start", "-Dpgroll.complete=true");
+        first.assertSucceeded();
+        first.assertLogged("Migration successful!");
+
+        Build plan = maven(project, url, "pgroll:plan");
+        plan.assertSucceeded();
+        plan.assertLogged("Plan for migration \"02_add_book_pages\" on schema \"public\"");
+        plan.assertLogged("backfill books");
+
+        Build start = maven(project, url, "pgroll:start", "-Dpgroll.migration=02_add_book_pages");
+        start.assertSucceeded();
+        start.assertLogged("New version of the schema available under the postgres \"public_02_add_book_pages\" "
+                + "schema");
+
+        Build rollback = maven(project, url, "pgroll:rollback");
+        rollback.assertSucceeded();
+        rollback.assertLogged("Migration rolled back. Changes made since the last version have been reverted");
+        try (Connection c = TestPostgres.connect(url); Statement s = c.createStatement()) {
+            assertEquals(List.of("public_01_create_library_tables"), versionSchemas(s));
+            assertEquals("0", single(s, "select count(*) from information_schema.columns "
+                    + "where table_schema = 'public' and table_name = 'books' and column_name like '%pages%'"));
+        }
+    }
+
+    @Test
+    void brokenMigrationFailsTheBuildWithItsMessageAndChangesNothing(TestInfo test) throws SQLException, IOException {
+        String url = TestPostgres.newDatabase();
+        Path project = copyOfSample(test);
+        Files.writeString(project.resolve(MIGRATIONS).resolve("03_add_isbn.yaml"),
+                "operations:\n  - add_column:\n      table: books\n      column:\n        name: isbn\n");
+
+        Build migrate = maven(project, url, "pgroll:migrate");
+
+        migrate.assertFailed();
+        migrate.assertLogged("03_add_isbn.yaml: operations[0].add_column.column.type: required");
+        assertFalse(migrate.output().contains("\tat io.pgroll"), () -> "stack trace in the output:\n" + migrate);
+        try (Connection c = TestPostgres.connect(url); Statement s = c.createStatement()) {
+            assertEquals("0", single(s, "select count(*) from pg_namespace where nspname like 'p%roll%' "
+                    + "or nspname like 'public\\_%'"));
+            assertEquals("0", single(s, "select count(*) from pg_tables where schemaname = 'public'"));
+        }
+    }
+
+    @Test
+    void missingUrlFailsTheBuild(TestInfo test) {
+        Build status = maven(copyOfSample(test), null, "pgroll:status");
+
+        status.assertFailed();
+        status.assertLogged("no database URL: set <url> in the plugin's configuration or -Dpgroll.url");
+    }
+
+    /** The sample project copied to target/it/&lt;test&gt;, its pom naming the plugin version under test. */
+    private static Path copyOfSample(TestInfo test) {
+        Path copy = MODULE.resolve("target/it").resolve(test.getTestMethod().orElseThrow().getName());
+        try (Stream<Path> files = Files.walk(SAMPLE)) {
+            for (Path from : files.toList()) {
+                Path to = copy.resolve(SAMPLE.relativize(from).toString());
+                if (Files.isDirectory(from)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.writeString(to, Files.readString(from).replace("@project.version@",
+                            System.getProperty("pgroll.it.version")));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return copy;
+    }
+
+    /** Runs the wrapper's Maven on {@code project}, offline, with the plugin from the integration test repository. */
+    private static Build maven(Path project, String url, String... goalsAndOptions) {
+        List<String> command = new ArrayList<>(List.of(MAVEN_WRAPPER.toString(), "-B", "-ntp",
+                "-s", settings().toString(), "-Dmaven.repo.local=" + System.getProperty("pgroll.it.repository")));
+        if (url != null) {
+            command.add("-Dpgroll.url=" + url);
+        }
+        command.addAll(List.of(goalsAndOptions));
+        try {
+            Process process = new ProcessBuilder(command).directory(project.toFile()).redirectErrorStream(true)
+                    .start();
+            process.getOutputStream().close();
+            byte[] output = process.getInputStream().readAllBytes();
+            assertTrue(process.waitFor(2, TimeUnit.MINUTES), "Maven did not exit");
+            return new Build(command, process.exitValue(), new String(output, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Central, for releases only, is the outer build's local repository, whose files carry no checksums; the pgroll
+     * snapshots therefore always come from the integration test repository, never from other builds of them there.
+     */
+    private static synchronized Path settings() {
+        String outerRepository = Path.of(System.getProperty("pgroll.it.outerRepository")).toUri().toString();
+        String central = """
+                <id>central</id>
+                <url>%s</url>
+                <releases><checksumPolicy>ignore</checksumPolicy></releases>
+                <snapshots><enabled>false</enabled></snapshots>
+                """.formatted(outerRepository);
+        try {
+            Files.createDirectories(SETTINGS.getParent());
+            Files.writeString(SETTINGS, """
+                    <settings>
+                      <profiles>
+                        <profile>
+                          <id>outer-build-repository</id>
+                          <repositories><repository>%s</repository></repositories>
+                          <pluginRepositories><pluginRepository>%s</pluginRepository></pluginRepositories>
+                        </profile>
+                      </profiles>
+                      <activeProfiles><activeProfile>outer-build-repository</activeProfile></activeProfiles>
+                    </settings>
+                    """.formatted(central, central));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return SETTINGS;
+    }
+
+    private static List<String> versionSchemas(Statement s) throws SQLException {
+        List<String> names = new ArrayList<>();
+        try (ResultSet rs = s.executeQuery("select nspname from pg_namespace where nspname like 'public\\_%' "
+                + "order by nspname")) {
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+        }
+        return names;
+    }
+
+    private static String single(Statement s, String query) throws SQLException {
+        try (ResultSet rs = s.executeQuery(query)) {
+            assertTrue(rs.next(), query);
+            return rs.getString(1);
+        }
+    }
+
+    private record Build(List<String> command, int exitCode, String output) {
+        void assertSucceeded() {
+            assertEquals(0, exitCode, () -> "build failed:\n" + this);
+        }
+
+        void assertFailed() {
+            assertNotEquals(0, exitCode, () -> "build succeeded:\n" + this);
+        }
+
+        void assertLogged(String text) {
+            assertTrue(output.contains(text), () -> "no \"" + text + "\" in the output of\n" + this);
+        }
+
+        @Override
+        public String toString() {
+            return String.join(" ", command) + "\n" + output;
+        }
+    }
+}
