@@ -9,6 +9,7 @@ import io.pgroll.core.migration.MigrationLocations;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Field;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -17,8 +18,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.maven.artifact.DependencyResolutionRequiredException;
+import org.apache.maven.execution.MavenSession;
 import org.apache.maven.model.Resource;
 import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.MojoExecution;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -81,8 +84,15 @@ abstract class AbstractPgRollMojo extends AbstractMojo {
     @Parameter(defaultValue = "${project}", readonly = true, required = true)
     MavenProject project;
 
+    @Parameter(defaultValue = "${session}", readonly = true, required = true)
+    MavenSession session;
+
+    @Parameter(defaultValue = "${mojoExecution}", readonly = true, required = true)
+    MojoExecution mojoExecution;
+
     @Override
     public final void execute() throws MojoExecutionException, MojoFailureException {
+        applyUserProperties();
         if (skip) {
             getLog().info("Skipping pgroll (pgroll.skip)");
             return;
@@ -100,6 +110,57 @@ abstract class AbstractPgRollMojo extends AbstractMojo {
         } catch (IOException e) {
             throw new MojoExecutionException("could not close the project's class loader: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Maven lets a parameter set in the pom hide its user property; here {@code -Dpgroll.x=...} wins over the pom, so
+     * that one build can point a configured project at another database or directory.
+     */
+    private void applyUserProperties() throws MojoExecutionException, MojoFailureException {
+        for (org.apache.maven.plugin.descriptor.Parameter parameter : mojoExecution.getMojoDescriptor().getParameters()) {
+            String expression = parameter.getExpression();
+            if (!parameter.isEditable() || expression == null || !expression.startsWith("${")
+                    || !expression.endsWith("}")) {
+                continue;
+            }
+            String value = session.getUserProperties().getProperty(expression.substring(2, expression.length() - 1));
+            if (value != null) {
+                set(parameter.getName(), value);
+            }
+        }
+    }
+
+    private void set(String fieldName, String value) throws MojoExecutionException, MojoFailureException {
+        try {
+            Field field = field(getClass(), fieldName);
+            Class<?> type = field.getType();
+            if (type == boolean.class) {
+                field.setBoolean(this, Boolean.parseBoolean(value.strip()));
+            } else if (type == int.class) {
+                field.setInt(this, Integer.parseInt(value.strip()));
+            } else if (type == long.class) {
+                field.setLong(this, Long.parseLong(value.strip()));
+            } else if (type == List.class) {
+                field.set(this, List.of(value.split(",")));
+            } else {
+                field.set(this, value);
+            }
+        } catch (NumberFormatException e) {
+            throw new MojoFailureException("parameter " + fieldName + " takes a number, got \"" + value + "\"");
+        } catch (ReflectiveOperationException e) {
+            throw new MojoExecutionException("cannot set parameter " + fieldName + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Field field(Class<?> type, String name) throws NoSuchFieldException {
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            for (Field f : c.getDeclaredFields()) {
+                if (f.getName().equals(name)) {
+                    return f;
+                }
+            }
+        }
+        throw new NoSuchFieldException(name);
     }
 
     /** What the goal does with the configured pgroll; a {@link PgRollException} fails the build with its message. */

@@ -16,6 +16,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -110,10 +111,12 @@ class SampleProjectIT {
     void brokenMigrationFailsTheBuildWithItsMessageAndChangesNothing(TestInfo test) throws SQLException, IOException {
         String url = TestPostgres.newDatabase();
         Path project = copyOfSample(test);
-        Files.writeString(project.resolve(MIGRATIONS).resolve("03_add_isbn.yaml"),
+        Files.createDirectories(project.resolve("next"));
+        Files.writeString(project.resolve("next/03_add_isbn.yaml"),
                 "operations:\n  - add_column:\n      table: books\n      column:\n        name: isbn\n");
 
-        Build migrate = maven(project, url, "pgroll:migrate", "-Dpgroll.locations=filesystem:" + MIGRATIONS);
+        // the user property replaces the pom's classpath location
+        Build migrate = maven(project, url, "pgroll:migrate", "-Dpgroll.locations=filesystem:" + MIGRATIONS + ",next");
 
         migrate.assertFailed();
         migrate.assertLogged("03_add_isbn.yaml: operations[0].add_column.column.type: required");
@@ -136,6 +139,7 @@ class SampleProjectIT {
     /** The sample project copied to target/it/&lt;test&gt;, its pom naming the plugin version under test. */
     private static Path copyOfSample(TestInfo test) {
         Path copy = MODULE.resolve("target/it").resolve(test.getTestMethod().orElseThrow().getName());
+        deleteRecursively(copy);
         try (Stream<Path> files = Files.walk(SAMPLE)) {
             for (Path from : files.toList()) {
                 Path to = copy.resolve(SAMPLE.relativize(from).toString());
@@ -150,6 +154,20 @@ class SampleProjectIT {
             throw new UncheckedIOException(e);
         }
         return copy;
+    }
+
+    /** A copy left by an earlier run may hold files a test added. */
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Runs the wrapper's Maven on {@code project}, offline, with the plugin from the integration test repository. */
