@@ -109,6 +109,8 @@ abstract class AbstractPgRollMojo extends AbstractMojo {
             throw new MojoFailureException(e.getMessage(), e);
         } catch (IOException e) {
             throw new MojoExecutionException("could not close the project's class loader: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw new MojoExecutionException("unexpected error: " + e, e);
         }
     }
 

@@ -83,8 +83,11 @@ class SampleProjectIT {
         String url = TestPostgres.newDatabase();
         Path project = copyOfSample(test);
 
-        Build first = maven(project, url, "pgroll:start", "pgroll:plan", "-Dpgroll.complete=true");
+        Build first = maven(project, url, "pgroll:init", "pgroll:plan", "pgroll:start", "pgroll:plan",
+                "-Dpgroll.complete=true");
         first.assertSucceeded();
+        first.assertLogged("Initialization complete");
+        first.assertLogged("Plan for migration \"01_create_library_tables\" on schema \"public\"");
         first.assertLogged("Migration successful!");
         first.assertLogged("Plan for migration \"02_add_book_pages\" on schema \"public\"");
         first.assertLogged("backfill books");
