@@ -5,6 +5,7 @@ import io.pgroll.core.PgRollListener;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import org.apache.maven.plugin.logging.Log;
 
 /**
@@ -15,16 +16,22 @@ final class BackfillProgressLog implements PgRollListener {
     private static final Duration INTERVAL = Duration.ofSeconds(5);
 
     private final Log log;
+    private final LongSupplier nanoClock;
     private final Map<String, Long> lastLoggedNanos = new HashMap<>();
 
     BackfillProgressLog(Log log) {
+        this(log, System::nanoTime);
+    }
+
+    BackfillProgressLog(Log log, LongSupplier nanoClock) {
         this.log = log;
+        this.nanoClock = nanoClock;
     }
 
     @Override
     public void onEvent(PgRollEvent event) {
         if (event instanceof PgRollEvent.BackfillProgress progress) {
-            long now = System.nanoTime();
+            long now = nanoClock.getAsLong();
             Long last = lastLoggedNanos.get(progress.table());
             boolean done = progress.rowsDone() >= progress.rowsTotal();
             if (last == null) {

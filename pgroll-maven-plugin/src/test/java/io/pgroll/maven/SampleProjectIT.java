@@ -36,10 +36,14 @@ class SampleProjectIT {
     private static final Path SAMPLE = MODULE.resolve("src/it/library");
     private static final Path MIGRATIONS = Path.of("src/main/resources/db/pgroll");
     private static final Path SETTINGS = MODULE.resolve("target/it/settings.xml");
+    /** Target schema, as in the other modules' tests: public, or another one with -Dpgroll.test.schema=non_public. */
+    private static final String SCHEMA = System.getProperty("pgroll.test.schema", "public");
+    private static final String V1 = SCHEMA + "_01_create_library_tables";
+    private static final String V2 = SCHEMA + "_02_add_book_pages";
 
     @Test
     void migrateLeavesTheLastMigrationActiveUntilComplete(TestInfo test) throws SQLException {
-        String url = TestPostgres.newDatabase();
+        String url = newDatabase();
         Path project = copyOfSample(test);
 
         Build validate = maven(project, url, "pgroll:validate");
@@ -49,22 +53,21 @@ class SampleProjectIT {
         Build migrate = maven(project, url, "pgroll:migrate", "pgroll:validate", "pgroll:status");
         migrate.assertSucceeded();
         migrate.assertLogged("Migration \"01_create_library_tables\" complete");
-        migrate.assertLogged("New version of the schema available under the postgres \"public_02_add_book_pages\" "
-                + "schema");
+        migrate.assertLogged("New version of the schema available under the postgres \"" + V2 + "\" schema");
         migrate.assertLogged("Migration \"02_add_book_pages\" is active");
         migrate.assertLogged(Messages.UP_TO_DATE);
-        migrate.assertLogged("[INFO] schema: public");
+        migrate.assertLogged("[INFO] schema: " + SCHEMA);
         migrate.assertLogged("[INFO] version: 02_add_book_pages");
         migrate.assertLogged("[INFO] status: In progress");
         try (Connection c = TestPostgres.connect(url); Statement s = c.createStatement()) {
-            assertEquals(List.of("public_01_create_library_tables", "public_02_add_book_pages"), versionSchemas(s));
+            assertEquals(List.of(V1, V2), versionSchemas(s));
             // clients pick their version with search_path; the triggers fill in pages only for the old version's
-            s.execute("set search_path = public_01_create_library_tables");
+            s.execute("set search_path = " + V1);
             s.execute("insert into authors (name) values ('Ursula K. Le Guin')");
-            s.execute("set search_path = public_02_add_book_pages");
+            s.execute("set search_path = " + V2);
             s.execute("insert into books (title, author_id, price, pages) values ('Tehanu', 1, 30, 252)");
-            assertEquals("Tehanu 252", single(s, "select title || ' ' || pages from public_02_add_book_pages.books"));
-            assertEquals("Tehanu", single(s, "select title from public_01_create_library_tables.books"));
+            assertEquals("Tehanu 252", single(s, "select title || ' ' || pages from " + V2 + ".books"));
+            assertEquals("Tehanu", single(s, "select title from " + V1 + ".books"));
         }
 
         Build complete = maven(project, url, "pgroll:complete", "pgroll:history", "pgroll:migrate");
@@ -73,46 +76,45 @@ class SampleProjectIT {
         complete.assertLogged("02_add_book_pages  pgroll  complete");
         complete.assertLogged("Database is up to date; no migrations to apply");
         try (Connection c = TestPostgres.connect(url); Statement s = c.createStatement()) {
-            assertEquals(List.of("public_02_add_book_pages"), versionSchemas(s));
-            assertEquals("Tehanu 252", single(s, "select title || ' ' || pages from public.books"));
+            assertEquals(List.of(V2), versionSchemas(s));
+            assertEquals("Tehanu 252", single(s, "select title || ' ' || pages from " + SCHEMA + ".books"));
         }
     }
 
     @Test
     void startedMigrationRollsBack(TestInfo test) throws SQLException {
-        String url = TestPostgres.newDatabase();
+        String url = newDatabase();
         Path project = copyOfSample(test);
 
         Build first = maven(project, url, "pgroll:init", "pgroll:plan", "pgroll:start", "pgroll:plan",
                 "-Dpgroll.complete=true");
         first.assertSucceeded();
         first.assertLogged("Initialization complete");
-        first.assertLogged("Plan for migration \"01_create_library_tables\" on schema \"public\"");
+        first.assertLogged("Plan for migration \"01_create_library_tables\" on schema \"" + SCHEMA + "\"");
         first.assertLogged("Migration successful!");
-        first.assertLogged("Plan for migration \"02_add_book_pages\" on schema \"public\"");
+        first.assertLogged("Plan for migration \"02_add_book_pages\" on schema \"" + SCHEMA + "\"");
         first.assertLogged("backfill books");
 
         Build start = maven(project, url, "pgroll:start", "-Dpgroll.migration=02_add_book_pages");
         start.assertSucceeded();
-        start.assertLogged("New version of the schema available under the postgres \"public_02_add_book_pages\" "
-                + "schema");
+        start.assertLogged("New version of the schema available under the postgres \"" + V2 + "\" schema");
         try (Connection c = TestPostgres.connect(url); Statement s = c.createStatement()) {
-            assertEquals(List.of("public_01_create_library_tables", "public_02_add_book_pages"), versionSchemas(s));
+            assertEquals(List.of(V1, V2), versionSchemas(s));
         }
 
         Build rollback = maven(project, url, "pgroll:rollback");
         rollback.assertSucceeded();
         rollback.assertLogged("Migration rolled back. Changes made since the last version have been reverted");
         try (Connection c = TestPostgres.connect(url); Statement s = c.createStatement()) {
-            assertEquals(List.of("public_01_create_library_tables"), versionSchemas(s));
+            assertEquals(List.of(V1), versionSchemas(s));
             assertEquals("0", single(s, "select count(*) from information_schema.columns "
-                    + "where table_schema = 'public' and table_name = 'books' and column_name like '%pages%'"));
+                    + "where table_schema = '" + SCHEMA + "' and table_name = 'books' and column_name like '%pages%'"));
         }
     }
 
     @Test
     void brokenMigrationFailsTheBuildWithItsMessageAndChangesNothing(TestInfo test) throws SQLException, IOException {
-        String url = TestPostgres.newDatabase();
+        String url = newDatabase();
         Path project = copyOfSample(test);
         Files.createDirectories(project.resolve("next"));
         Files.writeString(project.resolve("next/03_add_isbn.yaml"),
@@ -125,9 +127,9 @@ class SampleProjectIT {
         migrate.assertLogged("03_add_isbn.yaml: operations[0].add_column.column.type: required");
         assertFalse(migrate.output().contains("\tat io.pgroll"), () -> "stack trace in the output:\n" + migrate);
         try (Connection c = TestPostgres.connect(url); Statement s = c.createStatement()) {
-            assertEquals("0", single(s, "select count(*) from pg_namespace where nspname like 'p%roll%' "
-                    + "or nspname like 'public\\_%'"));
-            assertEquals("0", single(s, "select count(*) from pg_tables where schemaname = 'public'"));
+            assertEquals("0", single(s, "select count(*) from pg_namespace where nspname = 'pgroll'"));
+            assertEquals(List.of(), versionSchemas(s));
+            assertEquals("0", single(s, "select count(*) from pg_tables where schemaname = '" + SCHEMA + "'"));
         }
     }
 
@@ -137,6 +139,15 @@ class SampleProjectIT {
 
         status.assertFailed();
         status.assertLogged("no database URL: set <url> in the plugin's configuration or -Dpgroll.url");
+    }
+
+    /** A fresh database with the target schema. */
+    private static String newDatabase() throws SQLException {
+        String url = TestPostgres.newDatabase();
+        try (Connection c = TestPostgres.connect(url); Statement s = c.createStatement()) {
+            s.execute("create schema if not exists " + SCHEMA);
+        }
+        return url;
     }
 
     /** The sample project copied to target/it/&lt;test&gt;, its pom naming the plugin version under test. */
@@ -180,6 +191,7 @@ class SampleProjectIT {
         if (url != null) {
             command.add("-Dpgroll.url=" + url);
         }
+        command.add("-Dpgroll.schema=" + SCHEMA);
         command.addAll(List.of(goalsAndOptions));
         try {
             ProcessBuilder builder = new ProcessBuilder(command).directory(project.toFile()).redirectErrorStream(true);
@@ -232,8 +244,8 @@ class SampleProjectIT {
 
     private static List<String> versionSchemas(Statement s) throws SQLException {
         List<String> names = new ArrayList<>();
-        try (ResultSet rs = s.executeQuery("select nspname from pg_namespace where nspname like 'public\\_%' "
-                + "order by nspname")) {
+        try (ResultSet rs = s.executeQuery("select nspname from pg_namespace where nspname like '" + SCHEMA
+                + "\\_%' order by nspname")) {
             while (rs.next()) {
                 names.add(rs.getString(1));
             }
