@@ -25,6 +25,7 @@ public class StartMojo extends AbstractPgRollMojo {
     @Override
     void run(PgRoll pgroll) throws MojoFailureException {
         if (!pgroll.isInitialized()) {
+            pgroll.migrations(); // as migrate does: a bad file fails the build before the state schema is created
             pgroll.init();
         }
         StartResult result = pgroll.start(Messages.chosen(pgroll, migration));
