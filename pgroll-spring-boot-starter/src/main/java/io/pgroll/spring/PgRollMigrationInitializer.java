@@ -1,0 +1,86 @@
+package io.pgroll.spring;
+
+import io.pgroll.core.MigrateOptions;
+import io.pgroll.core.MigrateResult;
+import io.pgroll.core.MigrationStateException;
+import io.pgroll.core.PgRoll;
+import io.pgroll.core.ValidateResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.InitializingBean;
+
+/**
+ * Runs the configured {@link PgRollProperties.Strategy} when the context starts. Beans that depend on database
+ * initialization (JdbcTemplate, JdbcClient, EntityManagerFactory, {@code @DependsOnDatabaseInitialization} beans) are
+ * created after it, through the {@link PgRollMigrationInitializerDatabaseInitializerDetector}.
+ */
+public class PgRollMigrationInitializer implements InitializingBean {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PgRollMigrationInitializer.class);
+
+    private final PgRoll pgroll;
+    private final PgRollApplicationVersion version;
+    private final PgRollProperties.Strategy strategy;
+    private final boolean forceComplete;
+
+    public PgRollMigrationInitializer(PgRoll pgroll, PgRollApplicationVersion version,
+                                      PgRollProperties.Strategy strategy, boolean forceComplete) {
+        this.pgroll = pgroll;
+        this.version = version;
+        this.strategy = strategy;
+        this.forceComplete = forceComplete;
+    }
+
+    @Override
+    public void afterPropertiesSet() {
+        switch (strategy) {
+            case START -> migrate(false);
+            case START_COMPLETE -> migrate(true);
+            case VALIDATE -> validate();
+            case NONE -> LOG.info("pgroll: strategy none, migrations left as they are");
+        }
+    }
+
+    private void migrate(boolean completeLast) {
+        MigrateOptions options = MigrateOptions.defaults();
+        if (completeLast) {
+            options = options.completing();
+        }
+        if (forceComplete) {
+            options = options.forced();
+        }
+        MigrateResult result = pgroll.migrate(options);
+        if (result.activeMigration() == null) {
+            LOG.info("pgroll: applied {}{}", result.applied(), result.lastCompleted() ? ", all completed" : "");
+            return;
+        }
+        if (result.activeMigration().equals(version.lastMigration())) {
+            if (completeLast) {
+                pgroll.complete(forceComplete);
+                LOG.info("pgroll: completed {}", result.activeMigration());
+            } else {
+                LOG.info("pgroll: {} is active, nothing to apply", result.activeMigration());
+            }
+            return;
+        }
+        // Another migration is active: fine for an older instance, whose version schema is still there, but a newer
+        // one would run against a version schema that does not exist yet.
+        boolean applied = pgroll.history().stream().anyMatch(h -> h.name().equals(version.lastMigration()));
+        if (!applied) {
+            throw new MigrationStateException("migration " + result.activeMigration() + " is active, so "
+                    + version.lastMigration() + " cannot be started: complete or roll back "
+                    + result.activeMigration() + " first");
+        }
+        LOG.info("pgroll: {} is active, {} (this application's last migration) was applied before",
+                result.activeMigration(), version.lastMigration());
+    }
+
+    private void validate() {
+        ValidateResult result = pgroll.validate();
+        if (!result.upToDate()) {
+            throw new MigrationStateException("pgroll validate: migrations pending " + result.pending());
+        }
+        LOG.info("pgroll: validated, nothing pending{}",
+                result.activeMigration() == null ? "" : " (" + result.activeMigration() + " active)");
+    }
+}
