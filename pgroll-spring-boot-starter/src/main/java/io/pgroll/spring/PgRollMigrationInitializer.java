@@ -5,6 +5,7 @@ import io.pgroll.core.MigrateResult;
 import io.pgroll.core.MigrationStateException;
 import io.pgroll.core.PgRoll;
 import io.pgroll.core.ValidateResult;
+import io.pgroll.core.migration.Migration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.InitializingBean;
@@ -76,6 +77,10 @@ public class PgRollMigrationInitializer implements InitializingBean {
     }
 
     private void validate() {
+        if (!pgroll.isInitialized()) {
+            throw new MigrationStateException("pgroll validate: pgroll is not initialized, migrations pending "
+                    + pgroll.migrations().stream().map(Migration::name).toList());
+        }
         ValidateResult result = pgroll.validate();
         if (!result.upToDate()) {
             throw new MigrationStateException("pgroll validate: migrations pending " + result.pending());

@@ -1,0 +1,182 @@
+package io.pgroll.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import io.pgroll.core.HistoryEntry;
+import io.pgroll.core.PgRoll;
+import io.pgroll.core.PgRollEvent;
+import io.pgroll.core.Status;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+class PgRollAutoConfigurationTest {
+
+    static final String FIRST = "classpath:db/first";
+    static final String SECOND = "classpath:db/second";
+    static final String M1 = "01_create_items";
+    static final String M2 = "02_rename_name_to_title";
+
+    final TestDatabase db = TestDatabase.create();
+    final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(
+            DataSourceAutoConfiguration.class, JdbcTemplateAutoConfiguration.class, PgRollAutoConfiguration.class));
+
+    ApplicationContextRunner app(String strategy, String... locations) {
+        return runner.withPropertyValues(db.properties(strategy, locations));
+    }
+
+    @Test
+    void startLeavesTheLastMigrationActiveAndPinsTheApplicationsDataSourceToIt() {
+        app("start", FIRST, SECOND).run(ctx -> {
+            assertThat(ctx).hasNotFailed();
+            assertThat(ctx.getBean(PgRoll.class).history()).extracting(HistoryEntry::name, HistoryEntry::done)
+                    .containsExactly(tuple(M1, true), tuple(M2, false));
+            assertThat(ctx.getBean(DataSource.class)).isInstanceOf(PgRollPinnedDataSource.class);
+            assertPinned(ctx, db.versionSchema(M2));
+        });
+    }
+
+    @Test
+    void startCompleteCompletesTheLastMigration() {
+        app("start-complete", FIRST, SECOND).run(ctx -> {
+            assertThat(ctx).hasNotFailed();
+            PgRoll pgroll = ctx.getBean(PgRoll.class);
+            assertThat(pgroll.history()).extracting(HistoryEntry::done).containsExactly(true, true);
+            assertThat(pgroll.status().status()).isEqualTo(Status.COMPLETE);
+        });
+    }
+
+    @Test
+    void startCompleteOfAnActiveLastMigrationIsRefusedWhileAnOlderInstanceIsPinnedUnlessForced() {
+        app("start-complete", FIRST).run(v1 -> {
+            assertThat(v1).hasNotFailed();
+            assertPinned(v1, db.versionSchema(M1));
+            app("start", FIRST, SECOND).run(v2 -> assertThat(v2.getBean(PgRoll.class).status().status())
+                    .isEqualTo(Status.IN_PROGRESS));
+
+            app("start-complete", FIRST, SECOND).run(v2 -> assertThat(v2).getFailure().rootCause()
+                    .hasMessageContaining("pgroll:" + db.versionSchema(M1)));
+
+            app("start-complete", FIRST, SECOND).withPropertyValues("spring.pgroll.force-complete=true").run(v2 -> {
+                assertThat(v2).hasNotFailed();
+                assertThat(v2.getBean(PgRoll.class).status().status()).isEqualTo(Status.COMPLETE);
+            });
+        });
+    }
+
+    @Test
+    void validateFailsTheStartupWhileMigrationsArePendingAndChangesNothing() {
+        app("validate", FIRST).run(ctx -> assertThat(ctx).getFailure().rootCause()
+                .hasMessageContaining("pending [" + M1 + "]"));
+        app("none", FIRST).run(ctx -> assertThat(ctx.getBean(PgRoll.class).isInitialized()).isFalse());
+
+        app("start", FIRST).run(ctx -> assertThat(ctx).hasNotFailed());
+        app("validate", FIRST).run(ctx -> assertThat(ctx).hasNotFailed());
+        app("validate", FIRST, SECOND).run(ctx -> assertThat(ctx).hasFailed());
+    }
+
+    @Test
+    void noneLeavesTheDatabaseAlone() {
+        app("none", FIRST).run(ctx -> {
+            assertThat(ctx).hasNotFailed();
+            assertThat(ctx.getBean(PgRoll.class).isInitialized()).isFalse();
+        });
+    }
+
+    @Test
+    void disabledConfiguresNothing() {
+        app("start", FIRST).withPropertyValues("spring.pgroll.enabled=false").run(ctx -> {
+            assertThat(ctx).hasNotFailed().doesNotHaveBean(PgRoll.class);
+            assertThat(ctx.getBean(DataSource.class)).isNotInstanceOf(PgRollPinnedDataSource.class);
+        });
+    }
+
+    @Test
+    void pinDataSourceOffLeavesTheApplicationsConnectionsAlone() {
+        app("start", FIRST).withPropertyValues("spring.pgroll.pin-data-source=false").run(ctx -> {
+            assertThat(ctx).hasNotFailed();
+            assertThat(ctx.getBean(DataSource.class)).isNotInstanceOf(PgRollPinnedDataSource.class);
+            assertThat(session(ctx).get(1)).doesNotContain("pgroll:");
+        });
+    }
+
+    @Test
+    void migratesBeforeBeansThatUseTheDatabaseAreCreated() {
+        app("start", FIRST).withUserConfiguration(ItemCountConfiguration.class).run(ctx -> {
+            assertThat(ctx).hasNotFailed();
+            assertThat(ctx.getBean(ItemCount.class).atStartup()).isZero();
+        });
+    }
+
+    @Test
+    void customizersAdjustTheBuilderInOrder() {
+        app("start", FIRST).withUserConfiguration(CustomizerConfiguration.class).run(ctx -> {
+            assertThat(ctx).hasNotFailed();
+            CustomizerConfiguration customizers = ctx.getBean(CustomizerConfiguration.class);
+            assertThat(customizers.applied).containsExactly("first", "second");
+            assertThat(customizers.events).contains(new PgRollEvent.Starting(M1));
+        });
+    }
+
+    static void assertPinned(AssertableApplicationContext ctx, String versionSchema) throws SQLException {
+        List<String> session = session(ctx);
+        assertThat(session.get(0)).isEqualTo(versionSchema);
+        assertThat(session.get(1)).endsWith("(pgroll:" + versionSchema + ")");
+    }
+
+    /** The connection an application gets: its current schema and application_name. */
+    static List<String> session(AssertableApplicationContext ctx) throws SQLException {
+        try (Connection c = ctx.getBean(DataSource.class).getConnection(); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT current_schema(), current_setting('application_name')")) {
+            r.next();
+            return List.of(r.getString(1), r.getString(2));
+        }
+    }
+
+    record ItemCount(int atStartup) {
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class ItemCountConfiguration {
+        @Bean
+        ItemCount itemCount(JdbcTemplate jdbc) {
+            return new ItemCount(jdbc.queryForObject("SELECT count(*) FROM items", Integer.class));
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class CustomizerConfiguration {
+        final List<String> applied = new CopyOnWriteArrayList<>();
+        final List<PgRollEvent> events = new CopyOnWriteArrayList<>();
+
+        @Bean
+        @Order(2)
+        PgRollConfigurationCustomizer second() {
+            return builder -> applied.add("second");
+        }
+
+        @Bean
+        @Order(1)
+        PgRollConfigurationCustomizer first() {
+            return builder -> {
+                applied.add("first");
+                builder.listener(events::add);
+            };
+        }
+    }
+}
