@@ -80,6 +80,18 @@ class PgRollAutoConfigurationTest {
     }
 
     @Test
+    void startWithAnotherMigrationActiveServesAnOlderReleaseButFailsANewerOne() {
+        app("start", FIRST, SECOND).run(v2 -> assertThat(v2).hasNotFailed());
+
+        app("start", FIRST).run(v1 -> {
+            assertThat(v1).hasNotFailed();
+            assertPinned(v1, db.versionSchema(M1));
+        });
+        app("start", FIRST, SECOND, "classpath:db/third").run(v3 -> assertThat(v3).getFailure().rootCause()
+                .hasMessageContaining("migration " + M2 + " is active, so 03_add_price cannot be started"));
+    }
+
+    @Test
     void validateFailsTheStartupWhileMigrationsArePendingAndChangesNothing() {
         app("validate", FIRST).run(ctx -> assertThat(ctx).getFailure().rootCause()
                 .hasMessageContaining("pending [" + M1 + "]"));
