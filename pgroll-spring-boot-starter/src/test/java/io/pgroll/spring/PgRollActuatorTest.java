@@ -8,12 +8,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgroll.core.HistoryEntry;
 import io.pgroll.core.PgRoll;
-import io.pgroll.core.Status;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
@@ -35,7 +34,7 @@ class PgRollActuatorTest {
     void endpointReportsStatusHistoryActiveMigrationAndTheApplicationsVersion() {
         app("start", FIRST, SECOND).run(ctx -> {
             PgRollEndpoint.PgRollReport report = ctx.getBean(PgRollEndpoint.class).pgroll();
-            assertThat(report.status().status()).isEqualTo(Status.IN_PROGRESS);
+            assertThat(report.status().status()).isEqualTo(io.pgroll.core.Status.IN_PROGRESS);
             assertThat(report.activeMigration()).isEqualTo(M2);
             assertThat(report.applicationVersion())
                     .isEqualTo(new PgRollApplicationVersion(M2, db.versionSchema(M2)));
@@ -56,14 +55,14 @@ class PgRollActuatorTest {
     @Test
     void healthIsUpWhileTheSchemaServesTheApplicationsVersion() {
         app("start", FIRST, SECOND).run(v2 -> {
-            assertThat(health(v2.getBean(PgRollHealthIndicator.class))).satisfies(h -> {
-                assertThat(h.getStatus()).isEqualTo(org.springframework.boot.health.contributor.Status.UP);
+            assertThat(v2.getBean(PgRollHealthIndicator.class).health()).satisfies(h -> {
+                assertThat(h.getStatus()).isEqualTo(Status.UP);
                 assertThat(h.getDetails()).containsEntry("versionSchema", db.versionSchema(M2));
             });
             // the previous version during the rollout: its version schema is still there
             app("none", FIRST).run(v1 -> {
-                Health h = health(v1.getBean(PgRollHealthIndicator.class));
-                assertThat(h.getStatus()).isEqualTo(org.springframework.boot.health.contributor.Status.UP);
+                Health h = v1.getBean(PgRollHealthIndicator.class).health();
+                assertThat(h.getStatus()).isEqualTo(Status.UP);
                 assertThat(h.getDetails()).containsEntry("newerActiveMigration", M2);
             });
         });
@@ -74,13 +73,13 @@ class PgRollActuatorTest {
         app("start-complete", FIRST, SECOND).run(v2 -> assertThat(v2).hasNotFailed());
 
         app("none", FIRST, SECOND, THIRD).run(v3 -> {
-            Health h = health(v3.getBean(PgRollHealthIndicator.class));
-            assertThat(h.getStatus()).isEqualTo(org.springframework.boot.health.contributor.Status.DOWN);
+            Health h = v3.getBean(PgRollHealthIndicator.class).health();
+            assertThat(h.getStatus()).isEqualTo(Status.DOWN);
             assertThat(h.getDetails()).containsEntry("pending", List.of("03_add_price"));
         });
         app("none", FIRST).run(v1 -> {
-            Health h = health(v1.getBean(PgRollHealthIndicator.class));
-            assertThat(h.getStatus()).isEqualTo(org.springframework.boot.health.contributor.Status.DOWN);
+            Health h = v1.getBean(PgRollHealthIndicator.class).health();
+            assertThat(h.getStatus()).isEqualTo(Status.DOWN);
             assertThat(h.getDetails()).containsEntry("completedSince", List.of(M2));
         });
     }
@@ -89,14 +88,10 @@ class PgRollActuatorTest {
     void healthIsDownWithTheErrorWhenTheHistoryDisagreesWithTheFiles() {
         app("start-complete", FIRST).run(v1 -> assertThat(v1).hasNotFailed());
         app("none", SECOND).run(other -> {
-            Health h = health(other.getBean(PgRollHealthIndicator.class));
-            assertThat(h.getStatus()).isEqualTo(org.springframework.boot.health.contributor.Status.DOWN);
-            assertThat((Map<String, Object>) h.getDetails()).extractingByKey("error").asString()
+            Health h = other.getBean(PgRollHealthIndicator.class).health();
+            assertThat(h.getStatus()).isEqualTo(Status.DOWN);
+            assertThat(h.getDetails()).extractingByKey("error").asString()
                     .contains("remote migration does not match local migration");
         });
-    }
-
-    static Health health(PgRollHealthIndicator indicator) {
-        return indicator.health();
     }
 }

@@ -3,6 +3,7 @@ package io.pgroll.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.pgroll.core.HistoryEntry;
 import io.pgroll.core.PgRoll;
 import io.pgroll.core.PgRollEvent;
@@ -13,6 +14,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -49,6 +51,13 @@ class PgRollAutoConfigurationTest {
             assertThat(ctx.getBean(DataSource.class)).isInstanceOf(PgRollPinnedDataSource.class);
             assertPinned(ctx, db.versionSchema(M2));
         });
+    }
+
+    @Test
+    void closingTheContextClosesThePoolBehindThePinnedDataSource() {
+        AtomicReference<HikariDataSource> pool = new AtomicReference<>();
+        app("start", FIRST).run(ctx -> pool.set(ctx.getBean(DataSource.class).unwrap(HikariDataSource.class)));
+        assertThat(pool.get().isClosed()).isTrue();
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.pgroll.sample;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import io.pgroll.core.HistoryEntry;
@@ -50,8 +51,8 @@ class RolloutTest {
         try (ConfigurableApplicationContext v2 = start("2", "start", "classpath:db/pgroll")) {
             PgRoll pgroll = v2.getBean(PgRoll.class);
             assertThat(pgroll.history()).extracting(HistoryEntry::name, HistoryEntry::done)
-                    .containsExactly(org.assertj.core.groups.Tuple.tuple("01_create_books", true),
-                            org.assertj.core.groups.Tuple.tuple("02_price_in_cents", false));
+                    .containsExactly(tuple("01_create_books", true),
+                            tuple("02_price_in_cents", false));
             assertThat(currentSchema(v1)).isEqualTo(V1_SCHEMA);
             assertThat(currentSchema(v2)).isEqualTo(V2_SCHEMA);
 
