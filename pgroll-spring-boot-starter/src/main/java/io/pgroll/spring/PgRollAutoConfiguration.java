@@ -15,6 +15,7 @@ import org.springframework.boot.sql.init.dependency.DatabaseInitializationDepend
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.io.ResourceLoader;
+import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 
 /**
  * Runs pgroll migrations on the application's DataSource when the context starts, before the beans that use the
@@ -36,11 +37,11 @@ public class PgRollAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    PgRoll pgRoll(DataSource dataSource, PgRollProperties properties, ResourceLoader resourceLoader,
+    PgRoll pgRoll(DataSource dataSource, @PgRollDataSource ObjectProvider<DataSource> pgrollDataSource,
+                  PgRollProperties properties, ResourceLoader resourceLoader,
                   ObjectProvider<PgRollConfigurationCustomizer> customizers) {
-        DataSource raw = dataSource instanceof PgRollPinnedDataSource pinned ? pinned.raw() : dataSource;
         PgRollBuilder builder = PgRoll.configure()
-                .dataSource(raw)
+                .dataSource(migratingDataSource(dataSource, pgrollDataSource, properties))
                 .schema(properties.getSchema())
                 .stateSchema(properties.getStateSchema())
                 .lockTimeout(properties.getLockTimeout())
@@ -54,6 +55,20 @@ public class PgRollAutoConfiguration {
         }
         customizers.orderedStream().forEach(c -> c.customize(builder));
         return builder.load();
+    }
+
+    /** The {@code @PgRollDataSource}, else one for {@code spring.pgroll.url}, else the application's, unpinned. */
+    private static DataSource migratingDataSource(DataSource application, ObjectProvider<DataSource> qualified,
+                                                  PgRollProperties properties) {
+        DataSource own = qualified.getIfAvailable();
+        if (own != null) {
+            return own;
+        }
+        if (properties.getUrl() != null) {
+            return new SimpleDriverDataSource(new org.postgresql.Driver(), properties.getUrl(), properties.getUser(),
+                    properties.getPassword());
+        }
+        return application instanceof PgRollPinnedDataSource pinned ? pinned.raw() : application;
     }
 
     @Bean

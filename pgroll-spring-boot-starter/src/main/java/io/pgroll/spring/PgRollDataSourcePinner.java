@@ -9,8 +9,8 @@ import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 
 /**
- * Wraps the DataSource that pgroll migrates (the only one, or the primary one) in a {@link PgRollPinnedDataSource},
- * so that whatever the application injects is pinned to its version schema.
+ * Wraps the application's DataSource (the only one, or the primary one) in a {@link PgRollPinnedDataSource}, so that
+ * whatever the application injects is pinned to its version schema.
  */
 class PgRollDataSourcePinner implements BeanPostProcessor, BeanFactoryAware {
 
@@ -23,13 +23,14 @@ class PgRollDataSourcePinner implements BeanPostProcessor, BeanFactoryAware {
 
     @Override
     public Object postProcessAfterInitialization(Object bean, String beanName) throws BeansException {
-        if (bean instanceof DataSource ds && !(bean instanceof PgRollPinnedDataSource) && isMigrated(beanName)) {
+        if (bean instanceof DataSource ds && !(bean instanceof PgRollPinnedDataSource)
+                && isApplicationDataSource(beanName)) {
             return new PgRollPinnedDataSource(ds, () -> beanFactory.getBean(PgRollApplicationVersion.class));
         }
         return bean;
     }
 
-    private boolean isMigrated(String beanName) {
+    private boolean isApplicationDataSource(String beanName) {
         String[] names = beanFactory.getBeanNamesForType(DataSource.class, true, false);
         if (names.length == 1) {
             return names[0].equals(beanName);

@@ -34,6 +34,18 @@ public class PgRollProperties {
     /** Where the migration files are: classpath: or filesystem: locations. */
     private List<String> locations = new ArrayList<>(List.of(PgRoll.DEFAULT_LOCATION));
 
+    /**
+     * JDBC URL of the database to migrate, when pgroll should not use the application's DataSource (e.g. to log in
+     * as the schema's owner); the application's DataSource is still the one pinned.
+     */
+    private String url;
+
+    /** Login user of pgroll's own connections to {@code url}. */
+    private String user;
+
+    /** Login password of pgroll's own connections to {@code url}. */
+    private String password;
+
     /** The schema to migrate. */
     private String schema = "public";
 
@@ -81,6 +93,30 @@ public class PgRollProperties {
 
     public void setLocations(List<String> locations) {
         this.locations = locations;
+    }
+
+    public String getUrl() {
+        return url;
+    }
+
+    public void setUrl(String url) {
+        this.url = url;
+    }
+
+    public String getUser() {
+        return user;
+    }
+
+    public void setUser(String user) {
+        this.user = user;
+    }
+
+    public String getPassword() {
+        return password;
+    }
+
+    public void setPassword(String password) {
+        this.password = password;
     }
 
     public String getSchema() {

@@ -8,12 +8,15 @@ import io.pgroll.core.HistoryEntry;
 import io.pgroll.core.PgRoll;
 import io.pgroll.core.PgRollEvent;
 import io.pgroll.core.Status;
+import io.pgroll.core.testing.TestPostgres;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
@@ -26,6 +29,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 
 class PgRollAutoConfigurationTest {
 
@@ -160,12 +164,67 @@ class PgRollAutoConfigurationTest {
         assertThat(session.get(1)).endsWith("(pgroll:" + versionSchema + ")");
     }
 
+    @Test
+    void urlPropertyMigratesAsAnotherUserWhileTheApplicationsDataSourceStaysPinned() throws SQLException {
+        String ownerUrl = TestPostgres.newDatabaseOwnedBy("pgroll_owner");
+        String database = ownerUrl.substring(0, ownerUrl.indexOf('?'));
+        if (!db.schema().equals("public")) {
+            try (Connection c = DriverManager.getConnection(database + "?user=postgres");
+                 Statement s = c.createStatement()) {
+                s.execute("CREATE SCHEMA " + db.schema() + " AUTHORIZATION pgroll_owner");
+            }
+        }
+        runner.withPropertyValues("spring.datasource.url=" + database + "?user=postgres",
+                        "spring.pgroll.url=" + database, "spring.pgroll.user=pgroll_owner",
+                        "spring.pgroll.schema=" + db.schema(), "spring.pgroll.locations=" + FIRST)
+                .run(ctx -> {
+                    assertThat(ctx).hasNotFailed();
+                    JdbcTemplate jdbc = ctx.getBean(JdbcTemplate.class);
+                    assertThat(jdbc.queryForObject("SELECT tableowner FROM pg_tables WHERE tablename = 'items'",
+                            String.class)).isEqualTo("pgroll_owner");
+                    assertThat(jdbc.queryForObject("SELECT current_user", String.class)).isEqualTo("postgres");
+                    assertPinned(ctx, db.versionSchema(M1));
+                });
+    }
+
+    @Test
+    void aPgRollDataSourceBeanIsTheOnePgRollMigratesWith() {
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(JdbcTemplateAutoConfiguration.class,
+                        PgRollAutoConfiguration.class))
+                .withPropertyValues(db.properties("start", FIRST))
+                .withBean("applicationDataSource", DataSource.class, () -> new SimpleDriverDataSource(
+                        new org.postgresql.Driver(), db.url()), bd -> bd.setPrimary(true))
+                .withBean(CountingDataSource.class, () -> new CountingDataSource(db.url()))
+                .run(ctx -> {
+                    assertThat(ctx).hasNotFailed();
+                    assertThat(ctx.getBean(CountingDataSource.class).connections).hasPositiveValue();
+                    assertThat(ctx.getBean("applicationDataSource")).isInstanceOf(PgRollPinnedDataSource.class);
+                    assertPinned(ctx, db.versionSchema(M1));
+                });
+    }
+
     /** The connection an application gets: its current schema and application_name. */
     static List<String> session(AssertableApplicationContext ctx) throws SQLException {
         try (Connection c = ctx.getBean(DataSource.class).getConnection(); Statement s = c.createStatement();
              ResultSet r = s.executeQuery("SELECT current_schema(), current_setting('application_name')")) {
             r.next();
             return List.of(r.getString(1), r.getString(2));
+        }
+    }
+
+    @PgRollDataSource
+    static class CountingDataSource extends SimpleDriverDataSource {
+        final AtomicInteger connections = new AtomicInteger();
+
+        CountingDataSource(String url) {
+            super(new org.postgresql.Driver(), url);
+        }
+
+        @Override
+        protected Connection getConnectionFromDriver(String username, String password) throws SQLException {
+            connections.incrementAndGet();
+            return super.getConnectionFromDriver(username, password);
         }
     }
 

@@ -23,7 +23,7 @@ class PgRollConfigurationMetadataTest {
                 "spring.pgroll.state-schema", "spring.pgroll.lock-timeout", "spring.pgroll.role",
                 "spring.pgroll.use-version-schema", "spring.pgroll.backfill-batch-size",
                 "spring.pgroll.backfill-batch-delay", "spring.pgroll.strategy", "spring.pgroll.pin-data-source",
-                "spring.pgroll.force-complete");
+                "spring.pgroll.force-complete", "spring.pgroll.url", "spring.pgroll.user", "spring.pgroll.password");
         properties.entrySet().stream().filter(e -> e.getKey().startsWith("spring.pgroll."))
                 .forEach(e -> assertThat(e.getValue().path("description").asText()).as(e.getKey()).isNotBlank());
         assertThat(properties.get("spring.pgroll.strategy").get("type").asText())
