@@ -1,5 +1,6 @@
 package io.pgroll.spring;
 
+import io.pgroll.core.HistoryEntry;
 import io.pgroll.core.PgRoll;
 import io.pgroll.core.migration.Migration;
 import java.util.List;
@@ -21,5 +22,23 @@ public record PgRollApplicationVersion(String lastMigration, String versionSchem
         Migration last = local.get(local.size() - 1);
         return new PgRollApplicationVersion(last.name(),
                 pgroll.config().useVersionSchema() ? pgroll.versionSchema(last) : null);
+    }
+
+    /**
+     * The migrations {@code history} (oldest first) has after this application's last one, inferred ones left out;
+     * null when the history does not have it.
+     */
+    List<HistoryEntry> newerMigrations(List<HistoryEntry> history) {
+        List<HistoryEntry> migrations = history.stream().filter(h -> h.type() != HistoryEntry.Type.INFERRED).toList();
+        int mine = migrations.stream().map(HistoryEntry::name).toList().indexOf(lastMigration);
+        return mine < 0 ? null : migrations.subList(mine + 1, migrations.size());
+    }
+
+    /**
+     * Whether the database still serves this version: its last migration is the newest, or the one before a newer
+     * migration that is still active (whose complete will drop this version).
+     */
+    static boolean isStillServed(List<HistoryEntry> newerMigrations) {
+        return newerMigrations.isEmpty() || newerMigrations.size() == 1 && !newerMigrations.get(0).done();
     }
 }

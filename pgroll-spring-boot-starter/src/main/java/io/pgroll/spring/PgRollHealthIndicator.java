@@ -32,19 +32,16 @@ public class PgRollHealthIndicator extends AbstractHealthIndicator {
             builder.up();
             return;
         }
-        List<HistoryEntry> migrations = pgroll.history().stream()
-                .filter(h -> h.type() != HistoryEntry.Type.INFERRED).toList();
-        int mine = migrations.stream().map(HistoryEntry::name).toList().indexOf(version.lastMigration());
-        if (mine < 0) {
+        List<HistoryEntry> newer = version.newerMigrations(pgroll.history());
+        if (newer == null) {
             ValidateResult result = pgroll.validate();
             builder.down().withDetail("pending", result.pending());
             return;
         }
-        List<HistoryEntry> newer = migrations.subList(mine + 1, migrations.size());
         if (newer.isEmpty()) {
             pgroll.validate();
             builder.up();
-        } else if (newer.size() == 1 && !newer.get(0).done()) {
+        } else if (PgRollApplicationVersion.isStillServed(newer)) {
             builder.up().withDetail("newerActiveMigration", newer.get(0).name());
         } else {
             builder.down().withDetail("completedSince", newer.stream().map(HistoryEntry::name).toList());

@@ -1,11 +1,13 @@
 package io.pgroll.spring;
 
+import io.pgroll.core.HistoryEntry;
 import io.pgroll.core.MigrateOptions;
 import io.pgroll.core.MigrateResult;
 import io.pgroll.core.MigrationStateException;
 import io.pgroll.core.PgRoll;
 import io.pgroll.core.ValidateResult;
 import io.pgroll.core.migration.Migration;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.InitializingBean;
@@ -55,6 +57,10 @@ public class PgRollMigrationInitializer implements InitializingBean {
             LOG.info("pgroll: applied {}{}", result.applied(), result.lastCompleted() ? ", all completed" : "");
             return;
         }
+        if (version.lastMigration() == null) {
+            LOG.info("pgroll: {} is active, this application has no migrations", result.activeMigration());
+            return;
+        }
         if (result.activeMigration().equals(version.lastMigration())) {
             if (completeLast) {
                 pgroll.complete(forceComplete);
@@ -64,15 +70,21 @@ public class PgRollMigrationInitializer implements InitializingBean {
             }
             return;
         }
-        // Another migration is active: fine for an older instance, whose version schema is still there, but a newer
-        // one would run against a version schema that does not exist yet.
-        boolean applied = pgroll.history().stream().anyMatch(h -> h.name().equals(version.lastMigration()));
-        if (!applied) {
+        // Another migration is active: fine for the previous release, whose version schema that migration keeps,
+        // but a newer release would run against a version schema that does not exist yet, an older one against one
+        // that is gone.
+        List<HistoryEntry> newer = version.newerMigrations(pgroll.history());
+        if (newer == null) {
             throw new MigrationStateException("migration " + result.activeMigration() + " is active, so "
                     + version.lastMigration() + " cannot be started: complete or roll back "
                     + result.activeMigration() + " first");
         }
-        LOG.info("pgroll: {} is active, {} (this application's last migration) was applied before",
+        if (!PgRollApplicationVersion.isStillServed(newer)) {
+            throw new MigrationStateException("this application's migration " + version.lastMigration()
+                    + " is older than " + newer.stream().map(HistoryEntry::name).toList()
+                    + ", whose completes dropped its version schema");
+        }
+        LOG.info("pgroll: {} is active; the previous version, this application's {}, is still served",
                 result.activeMigration(), version.lastMigration());
     }
 

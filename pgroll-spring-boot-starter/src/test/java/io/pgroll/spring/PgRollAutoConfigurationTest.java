@@ -93,15 +93,21 @@ class PgRollAutoConfigurationTest {
     }
 
     @Test
-    void startWithAnotherMigrationActiveServesAnOlderReleaseButFailsANewerOne() {
+    void startWithAnotherMigrationActiveServesOnlyThePreviousRelease() {
+        String third = "classpath:db/third";
         app("start", FIRST, SECOND).run(v2 -> assertThat(v2).hasNotFailed());
 
         app("start", FIRST).run(v1 -> {
             assertThat(v1).hasNotFailed();
             assertPinned(v1, db.versionSchema(M1));
         });
-        app("start", FIRST, SECOND, "classpath:db/third").run(v3 -> assertThat(v3).getFailure().rootCause()
+        app("start", FIRST, SECOND, third).run(v3 -> assertThat(v3).getFailure().rootCause()
                 .hasMessageContaining("migration " + M2 + " is active, so 03_add_price cannot be started"));
+
+        app("start-complete", FIRST, SECOND).run(v2 -> assertThat(v2).hasNotFailed());
+        app("start", FIRST, SECOND, third).run(v3 -> assertThat(v3).hasNotFailed());
+        app("start", FIRST).run(v1 -> assertThat(v1).getFailure().rootCause()
+                .hasMessageContaining("whose completes dropped its version schema"));
     }
 
     @Test
