@@ -9,6 +9,7 @@ import io.pgroll.core.PgRoll;
 import io.pgroll.core.PgRollEvent;
 import io.pgroll.core.Status;
 import io.pgroll.core.testing.TestPostgres;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -20,6 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration;
@@ -134,6 +136,15 @@ class PgRollAutoConfigurationTest {
         app("start", FIRST).withPropertyValues("spring.pgroll.enabled=false").run(ctx -> {
             assertThat(ctx).hasNotFailed().doesNotHaveBean(PgRoll.class);
             assertThat(ctx.getBean(DataSource.class)).isNotInstanceOf(PgRollPinnedDataSource.class);
+        });
+    }
+
+    @Test
+    void anApplicationWithoutMigrationsIsNotPinned(@TempDir Path noMigrations) {
+        app("start", "filesystem:" + noMigrations).run(ctx -> {
+            assertThat(ctx).hasNotFailed();
+            assertThat(ctx.getBean(PgRollApplicationVersion.class)).isEqualTo(new PgRollApplicationVersion(null, null));
+            assertThat(session(ctx).get(1)).doesNotContain("pgroll:");
         });
     }
 
