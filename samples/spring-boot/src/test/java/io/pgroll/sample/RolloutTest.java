@@ -27,7 +27,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * A zero-downtime rollout against one database: release 1 runs, release 2 starts beside it (migration 02 active),
- * both serve reads and writes on their own version schema, and 02 is completed once release 1 is gone.
+ * both serve reads and writes on their own version schema, and 02 is completed once release 1 is gone; a forced
+ * complete shows what the guard prevents.
  */
 class RolloutTest {
 
@@ -43,11 +44,7 @@ class RolloutTest {
 
     @Test
     void releaseTwoRunsBesideReleaseOneAndCompletesOnceReleaseOneIsGone() throws Exception {
-        createSchema();
-        Files.copy(Path.of("src/main/resources/db/pgroll/01_create_books.yaml"),
-                release1Migrations.resolve("01_create_books.yaml"));
-
-        ConfigurableApplicationContext v1 = start("1", "start-complete", "filesystem:" + release1Migrations);
+        ConfigurableApplicationContext v1 = startReleaseOne();
         try (ConfigurableApplicationContext v2 = start("2", "start", "classpath:db/pgroll")) {
             PgRoll pgroll = v2.getBean(PgRoll.class);
             assertThat(pgroll.history()).extracting(HistoryEntry::name, HistoryEntry::done)
@@ -84,6 +81,27 @@ class RolloutTest {
         } finally {
             v1.close();
         }
+    }
+
+    @Test
+    void aForcedCompleteDoesNotWaitAndLeavesReleaseOneWithoutItsSchema() throws Exception {
+        try (ConfigurableApplicationContext v1 = startReleaseOne();
+             ConfigurableApplicationContext v2 = start("2", "start", "classpath:db/pgroll")) {
+            BookRepository v1Books = v1.getBean(BookRepository.class);
+            v1Books.add("written by release 1", 1250);
+
+            v2.getBean(PgRoll.class).complete(true);
+
+            assertThat(v2.getBean(BookRepository.class).findAll()).extracting(Book::priceCents).containsExactly(1250L);
+            assertThatThrownBy(v1Books::findAll).rootCause().hasMessageContaining("relation \"books\" does not exist");
+        }
+    }
+
+    ConfigurableApplicationContext startReleaseOne() throws Exception {
+        createSchema();
+        Files.copy(Path.of("src/main/resources/db/pgroll/01_create_books.yaml"),
+                release1Migrations.resolve("01_create_books.yaml"));
+        return start("1", "start-complete", "filesystem:" + release1Migrations);
     }
 
     /** Every title ends with its index i; v1 wrote price 1000 + i cents, v2 2050 + i, the last book 999. */
