@@ -85,6 +85,13 @@ class PgRollActuatorTest {
     }
 
     @Test
+    void healthIndicatorCanBeTurnedOff() {
+        app("none", FIRST).withPropertyValues("management.health.pgroll.enabled=false")
+                .run(ctx -> assertThat(ctx).hasNotFailed().hasSingleBean(PgRoll.class)
+                        .doesNotHaveBean(PgRollHealthIndicator.class));
+    }
+
+    @Test
     void healthIsDownWithTheErrorWhenTheHistoryDisagreesWithTheFiles() {
         app("start-complete", FIRST).run(v1 -> assertThat(v1).hasNotFailed());
         app("none", SECOND).run(other -> {
