@@ -3,6 +3,7 @@ package io.pgroll.spring;
 import io.pgroll.core.PgRoll;
 import io.pgroll.core.PgRollBuilder;
 import javax.sql.DataSource;
+import org.postgresql.Driver;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -65,7 +66,7 @@ public class PgRollAutoConfiguration {
             return own;
         }
         if (properties.getUrl() != null) {
-            return new SimpleDriverDataSource(new org.postgresql.Driver(), properties.getUrl(), properties.getUser(),
+            return new SimpleDriverDataSource(new Driver(), properties.getUrl(), properties.getUser(),
                     properties.getPassword());
         }
         return application instanceof PgRollPinnedDataSource pinned ? pinned.raw() : application;

@@ -20,6 +20,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
+import org.postgresql.Driver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -211,7 +212,7 @@ class PgRollAutoConfigurationTest {
                         PgRollAutoConfiguration.class))
                 .withPropertyValues(db.properties("start", FIRST))
                 .withBean("applicationDataSource", DataSource.class, () -> new SimpleDriverDataSource(
-                        new org.postgresql.Driver(), db.url()), bd -> bd.setPrimary(true))
+                        new Driver(), db.url()), bd -> bd.setPrimary(true))
                 .withBean(CountingDataSource.class, () -> new CountingDataSource(db.url()))
                 .run(ctx -> {
                     assertThat(ctx).hasNotFailed();
@@ -235,7 +236,7 @@ class PgRollAutoConfigurationTest {
         final AtomicInteger connections = new AtomicInteger();
 
         CountingDataSource(String url) {
-            super(new org.postgresql.Driver(), url);
+            super(new Driver(), url);
         }
 
         @Override
