@@ -167,6 +167,19 @@ class PgRollAutoConfigurationTest {
     }
 
     @Test
+    void aPinnedConnectionHandedOutBeforeTheMigrationsRanDoesNotDisturbThem() {
+        // pgroll holds two connections per operation: with a pool of two, one of them is the connection pinned early
+        app("start", FIRST, SECOND).withUserConfiguration(EarlyConnectionConfiguration.class)
+                .withPropertyValues("spring.datasource.hikari.maximum-pool-size=2").run(ctx -> {
+                    assertThat(ctx).hasNotFailed();
+                    assertThat(ctx.getBean("earlySearchPath")).isEqualTo("\"" + db.versionSchema(M2) + "\"");
+                    assertThat(ctx.getBean(PgRoll.class).history()).extracting(HistoryEntry::name)
+                            .containsExactly(M1, M2);
+                    assertPinned(ctx, db.versionSchema(M2));
+                });
+    }
+
+    @Test
     void customizersAdjustTheBuilderInOrder() {
         app("start", FIRST).withUserConfiguration(CustomizerConfiguration.class).run(ctx -> {
             assertThat(ctx).hasNotFailed();
@@ -254,6 +267,19 @@ class PgRollAutoConfigurationTest {
         @Bean
         ItemCount itemCount(JdbcTemplate jdbc) {
             return new ItemCount(jdbc.queryForObject("SELECT count(*) FROM items", Integer.class));
+        }
+    }
+
+    /** A bean that, unlike JdbcTemplate users, is not ordered after the migrations: it only needs the DataSource. */
+    @Configuration(proxyBeanMethods = false)
+    static class EarlyConnectionConfiguration {
+        @Bean
+        String earlySearchPath(DataSource dataSource) throws SQLException {
+            try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+                 ResultSet r = s.executeQuery("SHOW search_path")) {
+                r.next();
+                return r.getString(1);
+            }
         }
     }
 
