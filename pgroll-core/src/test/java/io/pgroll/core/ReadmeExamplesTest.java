@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The README's "Using pgroll from Java" examples, run as they are printed there ({@link ReadmeSnippetsTest} checks
- * that the README shows them unchanged). The migrations are this module's test resources {@code db/pgroll}.
+ * that the README shows them unchanged). The migrations are this module's test resources {@code db/books}.
  */
 class ReadmeExamplesTest extends HarnessTest {
     private static final Logger log = LoggerFactory.getLogger(ReadmeExamplesTest.class);
@@ -33,7 +33,7 @@ class ReadmeExamplesTest extends HarnessTest {
         PgRoll pgroll = PgRoll.configure()
                 .dataSource(dataSource)                      // or .url("postgres://app@db:5432/app")
                 .schema(schema)                              // default public
-                .locations("classpath:db/pgroll")            // the default; also "filesystem:migrations"
+                .locations("classpath:db/books")             // default classpath:db/pgroll; or "filesystem:dir"
                 .lockTimeout(Duration.ofMillis(500))
                 .listener(event -> log.info("pgroll: {}", event))
                 .load();                                     // thread-safe from here on

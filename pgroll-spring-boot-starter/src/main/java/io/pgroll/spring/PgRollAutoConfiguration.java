@@ -83,6 +83,6 @@ public class PgRollAutoConfiguration {
     PgRollMigrationInitializer pgRollMigrationInitializer(PgRoll pgroll, PgRollApplicationVersion version,
                                                           PgRollProperties properties) {
         return new PgRollMigrationInitializer(pgroll, version, properties.getStrategy(),
-                properties.isForceComplete());
+                properties.isForceComplete(), properties.getLockWait());
     }
 }

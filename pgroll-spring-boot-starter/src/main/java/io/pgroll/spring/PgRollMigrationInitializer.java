@@ -7,6 +7,7 @@ import io.pgroll.core.MigrationStateException;
 import io.pgroll.core.PgRoll;
 import io.pgroll.core.ValidateResult;
 import io.pgroll.core.migration.Migration;
+import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,13 +26,15 @@ public class PgRollMigrationInitializer implements InitializingBean {
     private final PgRollApplicationVersion version;
     private final PgRollProperties.Strategy strategy;
     private final boolean forceComplete;
+    private final Duration lockWait;
 
     public PgRollMigrationInitializer(PgRoll pgroll, PgRollApplicationVersion version,
-                                      PgRollProperties.Strategy strategy, boolean forceComplete) {
+                                      PgRollProperties.Strategy strategy, boolean forceComplete, Duration lockWait) {
         this.pgroll = pgroll;
         this.version = version;
         this.strategy = strategy;
         this.forceComplete = forceComplete;
+        this.lockWait = lockWait;
     }
 
     @Override
@@ -45,7 +48,7 @@ public class PgRollMigrationInitializer implements InitializingBean {
     }
 
     private void migrate(boolean completeLast) {
-        MigrateOptions options = MigrateOptions.defaults();
+        MigrateOptions options = MigrateOptions.defaults().waitingForLock(lockWait);
         if (completeLast) {
             options = options.completing();
         }

@@ -79,6 +79,12 @@ public class PgRollProperties {
     /** Whether the completes of the startup go on while sessions are pinned to the version they drop. */
     private boolean forceComplete = false;
 
+    /**
+     * How long an instance waits at startup while another one migrates the schema (instances of a release starting
+     * together); it then finds the work done.
+     */
+    private Duration lockWait = Duration.ofMinutes(10);
+
     public boolean isEnabled() {
         return enabled;
     }
@@ -189,6 +195,14 @@ public class PgRollProperties {
 
     public void setPinDataSource(boolean pinDataSource) {
         this.pinDataSource = pinDataSource;
+    }
+
+    public Duration getLockWait() {
+        return lockWait;
+    }
+
+    public void setLockWait(Duration lockWait) {
+        this.lockWait = lockWait;
     }
 
     public boolean isForceComplete() {

@@ -15,8 +15,12 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
@@ -65,6 +69,28 @@ class PgRollAutoConfigurationTest {
         AtomicReference<HikariDataSource> pool = new AtomicReference<>();
         app("start", FIRST).run(ctx -> pool.set(ctx.getBean(DataSource.class).unwrap(HikariDataSource.class)));
         assertThat(pool.get().isClosed()).isTrue();
+    }
+
+    @Test
+    void instancesStartingTogetherWaitForEachOthersMigration() throws Exception {
+        ExecutorService instances = Executors.newFixedThreadPool(3);
+        try {
+            List<Future<Throwable>> started = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                started.add(instances.submit(() -> {
+                    AtomicReference<Throwable> failure = new AtomicReference<>();
+                    app("start", FIRST, SECOND).run(ctx -> failure.set(ctx.getStartupFailure()));
+                    return failure.get();
+                }));
+            }
+            for (Future<Throwable> instance : started) {
+                assertThat(instance.get()).isNull();
+            }
+        } finally {
+            instances.shutdownNow();
+        }
+        app("none", FIRST, SECOND).run(ctx -> assertThat(ctx.getBean(PgRoll.class).history())
+                .extracting(HistoryEntry::name, HistoryEntry::done).containsExactly(tuple(M1, true), tuple(M2, false)));
     }
 
     @Test
