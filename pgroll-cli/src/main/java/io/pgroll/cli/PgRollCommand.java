@@ -7,6 +7,8 @@ import io.pgroll.core.PgRollException;
 import io.pgroll.core.StartOptions;
 import io.pgroll.core.db.ConnectionUrl;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -20,26 +22,33 @@ import picocli.CommandLine.ScopeType;
         description = "Zero-downtime, reversible schema migrations for PostgreSQL.",
         footer = {"",
                 "Without --postgres-url or PGROLL_PG_URL, pgroll uses a local PostgreSQL that it starts on first use%n"
-                        + "and keeps running, with its data in .pgroll/embedded (see 'pgroll embedded')."},
-        subcommands = {
-                InitCommand.class,
-                StartCommand.class,
-                CompleteCommand.class,
-                RollbackCommand.class,
-                StatusCommand.class,
-                MigrateCommand.class,
-                ValidateCommand.class,
-                PlanCommand.class,
-                PullCommand.class,
-                BaselineCommand.class,
-                CreateCommand.class,
-                UpdateCommand.class,
-                ConvertCommand.class,
-                AnalyzeCommand.class,
-                LatestCommand.class,
-                EmbeddedCommand.class,
-        })
+                        + "and keeps running, with its data in .pgroll/embedded (see 'pgroll embedded')."})
 public final class PgRollCommand {
+
+    /**
+     * The subcommands by name, in the order help lists them. Main registers only those an invocation names: picocli
+     * reflects over every registered command when the command line is built, which took most of the start-up time.
+     */
+    static final Map<String, Class<?>> SUBCOMMANDS = new LinkedHashMap<>();
+
+    static {
+        SUBCOMMANDS.put("init", InitCommand.class);
+        SUBCOMMANDS.put("start", StartCommand.class);
+        SUBCOMMANDS.put("complete", CompleteCommand.class);
+        SUBCOMMANDS.put("rollback", RollbackCommand.class);
+        SUBCOMMANDS.put("status", StatusCommand.class);
+        SUBCOMMANDS.put("migrate", MigrateCommand.class);
+        SUBCOMMANDS.put("validate", ValidateCommand.class);
+        SUBCOMMANDS.put("plan", PlanCommand.class);
+        SUBCOMMANDS.put("pull", PullCommand.class);
+        SUBCOMMANDS.put("baseline", BaselineCommand.class);
+        SUBCOMMANDS.put("create", CreateCommand.class);
+        SUBCOMMANDS.put("update", UpdateCommand.class);
+        SUBCOMMANDS.put("convert", ConvertCommand.class);
+        SUBCOMMANDS.put("analyze", AnalyzeCommand.class);
+        SUBCOMMANDS.put("latest", LatestCommand.class);
+        SUBCOMMANDS.put("embedded", EmbeddedCommand.class);
+    }
 
     static final String NOT_INITIALIZED = "pgroll is not initialized, run 'pgroll init' to initialize";
 
