@@ -7,6 +7,7 @@ import io.pgroll.core.PgRollException;
 import io.pgroll.core.StartOptions;
 import io.pgroll.core.db.ConnectionUrl;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
@@ -29,25 +30,27 @@ public final class PgRollCommand {
      * The subcommands by name, in the order help lists them. Main registers only those an invocation names: picocli
      * reflects over every registered command when the command line is built, which took most of the start-up time.
      */
-    static final Map<String, Class<?>> SUBCOMMANDS = new LinkedHashMap<>();
+    static final Map<String, Class<?>> SUBCOMMANDS = subcommands();
 
-    static {
-        SUBCOMMANDS.put("init", InitCommand.class);
-        SUBCOMMANDS.put("start", StartCommand.class);
-        SUBCOMMANDS.put("complete", CompleteCommand.class);
-        SUBCOMMANDS.put("rollback", RollbackCommand.class);
-        SUBCOMMANDS.put("status", StatusCommand.class);
-        SUBCOMMANDS.put("migrate", MigrateCommand.class);
-        SUBCOMMANDS.put("validate", ValidateCommand.class);
-        SUBCOMMANDS.put("plan", PlanCommand.class);
-        SUBCOMMANDS.put("pull", PullCommand.class);
-        SUBCOMMANDS.put("baseline", BaselineCommand.class);
-        SUBCOMMANDS.put("create", CreateCommand.class);
-        SUBCOMMANDS.put("update", UpdateCommand.class);
-        SUBCOMMANDS.put("convert", ConvertCommand.class);
-        SUBCOMMANDS.put("analyze", AnalyzeCommand.class);
-        SUBCOMMANDS.put("latest", LatestCommand.class);
-        SUBCOMMANDS.put("embedded", EmbeddedCommand.class);
+    private static Map<String, Class<?>> subcommands() {
+        Map<String, Class<?>> subcommands = new LinkedHashMap<>();
+        subcommands.put("init", InitCommand.class);
+        subcommands.put("start", StartCommand.class);
+        subcommands.put("complete", CompleteCommand.class);
+        subcommands.put("rollback", RollbackCommand.class);
+        subcommands.put("status", StatusCommand.class);
+        subcommands.put("migrate", MigrateCommand.class);
+        subcommands.put("validate", ValidateCommand.class);
+        subcommands.put("plan", PlanCommand.class);
+        subcommands.put("pull", PullCommand.class);
+        subcommands.put("baseline", BaselineCommand.class);
+        subcommands.put("create", CreateCommand.class);
+        subcommands.put("update", UpdateCommand.class);
+        subcommands.put("convert", ConvertCommand.class);
+        subcommands.put("analyze", AnalyzeCommand.class);
+        subcommands.put("latest", LatestCommand.class);
+        subcommands.put("embedded", EmbeddedCommand.class);
+        return Collections.unmodifiableMap(subcommands);
     }
 
     static final String NOT_INITIALIZED = "pgroll is not initialized, run 'pgroll init' to initialize";
