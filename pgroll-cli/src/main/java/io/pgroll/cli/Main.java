@@ -2,6 +2,8 @@ package io.pgroll.cli;
 
 import io.pgroll.core.DatabaseException;
 import io.pgroll.core.PgRollException;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.IDefaultValueProvider;
@@ -35,13 +37,24 @@ public final class Main {
     /** Runs one pgroll invocation and returns its exit code. */
     public static int run(Env env, String... args) {
         PgRollCommand root = new PgRollCommand(env);
-        CommandLine cli = commandLine(root);
+        CommandLine cli = commandLine(root, args);
         return cli.execute(args);
     }
 
-    static CommandLine commandLine(PgRollCommand root) {
+    /**
+     * The command line for {@code args}: with the subcommands they name, or all of them when they name none (root
+     * help, or an unknown command that picocli reports with suggestions). An option value that happens to be a
+     * command name only adds a command that goes unused.
+     */
+    static CommandLine commandLine(PgRollCommand root, String... args) {
         Env env = root.env;
         CommandLine cli = new CommandLine(root);
+        List<String> named = Arrays.stream(args).filter(PgRollCommand.SUBCOMMANDS::containsKey).toList();
+        PgRollCommand.SUBCOMMANDS.forEach((name, command) -> {
+            if (named.isEmpty() || named.contains(name)) {
+                cli.addSubcommand(name, command);
+            }
+        });
         cli.registerConverter(Boolean.class, new Converters.GoBoolConverter());
         cli.registerConverter(boolean.class, new Converters.GoBoolConverter());
         cli.setDefaultValueProvider(new EnvDefaults(env));

@@ -7,6 +7,9 @@ import io.pgroll.core.PgRollException;
 import io.pgroll.core.StartOptions;
 import io.pgroll.core.ConnectionUrl;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -20,26 +23,35 @@ import picocli.CommandLine.ScopeType;
         description = "Zero-downtime, reversible schema migrations for PostgreSQL.",
         footer = {"",
                 "Without --postgres-url or PGROLL_PG_URL, pgroll uses a local PostgreSQL that it starts on first use%n"
-                        + "and keeps running, with its data in .pgroll/embedded (see 'pgroll embedded')."},
-        subcommands = {
-                InitCommand.class,
-                StartCommand.class,
-                CompleteCommand.class,
-                RollbackCommand.class,
-                StatusCommand.class,
-                MigrateCommand.class,
-                ValidateCommand.class,
-                PlanCommand.class,
-                PullCommand.class,
-                BaselineCommand.class,
-                CreateCommand.class,
-                UpdateCommand.class,
-                ConvertCommand.class,
-                AnalyzeCommand.class,
-                LatestCommand.class,
-                EmbeddedCommand.class,
-        })
+                        + "and keeps running, with its data in .pgroll/embedded (see 'pgroll embedded')."})
 public final class PgRollCommand {
+
+    /**
+     * The subcommands by name, in the order help lists them. Main registers only those an invocation names: picocli
+     * reflects over every registered command when the command line is built, which took most of the start-up time.
+     */
+    static final Map<String, Class<?>> SUBCOMMANDS = subcommands();
+
+    private static Map<String, Class<?>> subcommands() {
+        Map<String, Class<?>> subcommands = new LinkedHashMap<>();
+        subcommands.put("init", InitCommand.class);
+        subcommands.put("start", StartCommand.class);
+        subcommands.put("complete", CompleteCommand.class);
+        subcommands.put("rollback", RollbackCommand.class);
+        subcommands.put("status", StatusCommand.class);
+        subcommands.put("migrate", MigrateCommand.class);
+        subcommands.put("validate", ValidateCommand.class);
+        subcommands.put("plan", PlanCommand.class);
+        subcommands.put("pull", PullCommand.class);
+        subcommands.put("baseline", BaselineCommand.class);
+        subcommands.put("create", CreateCommand.class);
+        subcommands.put("update", UpdateCommand.class);
+        subcommands.put("convert", ConvertCommand.class);
+        subcommands.put("analyze", AnalyzeCommand.class);
+        subcommands.put("latest", LatestCommand.class);
+        subcommands.put("embedded", EmbeddedCommand.class);
+        return Collections.unmodifiableMap(subcommands);
+    }
 
     static final String NOT_INITIALIZED = "pgroll is not initialized, run 'pgroll init' to initialize";
 

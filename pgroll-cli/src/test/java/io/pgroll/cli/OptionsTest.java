@@ -184,4 +184,13 @@ class OptionsTest {
         assertEquals(0, version.exitCode());
         assertTrue(version.out().startsWith("pgroll for Java"), version.out());
     }
+
+    @Test
+    void onlyTheNamedSubcommandIsBuiltAndAllWhenNoneIsNamed() {
+        PgRollCommand root = new PgRollCommand(new Env(java.util.Map.of(), dir, System.out, System.err, false));
+        assertEquals(java.util.Set.of("status"), Main.commandLine(root, "--schema", "app", "status").getSubcommands()
+                .keySet());
+        assertEquals(java.util.List.copyOf(PgRollCommand.SUBCOMMANDS.keySet()),
+                java.util.List.copyOf(Main.commandLine(root, "--help").getSubcommands().keySet()));
+    }
 }
