@@ -7,7 +7,7 @@ final class AnalyzeCommand extends BaseCommand {
 
     @Override
     public Integer call() {
-        println(root().withPgRoll(true, pgroll -> pgroll.analyze()).stripTrailing());
+        println(root().withPgRoll(pgroll -> pgroll.analyze()).stripTrailing());
         return 0;
     }
 }

@@ -40,7 +40,7 @@ final class BaselineCommand extends BaseCommand {
                 throw new PgRollException("baseline cancelled; nothing was recorded or written");
             }
         }
-        BaselineResult result = root().withPgRoll(true, pgroll -> pgroll.baseline(version, target, json));
+        BaselineResult result = root().withPgRoll(pgroll -> pgroll.baseline(version, target, json));
         println("Baseline \"" + result.name() + "\" recorded for schema \"" + schema + "\"; "
                 + env().display(result.file()) + " re-creates its " + result.objects() + " objects");
         return 0;

@@ -18,7 +18,7 @@ final class CompleteCommand extends BaseCommand {
 
     @Override
     public Integer call() {
-        root().withPgRoll(true, pgroll -> {
+        root().withPgRoll(pgroll -> {
             pgroll.complete(force);
             return null;
         });

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 final class InitCommand extends BaseCommand {
     @Override
     public Integer call() {
-        root().withPgRoll(false, pgroll -> {
+        root().withPgRoll(pgroll -> {
             pgroll.init();
             return null;
         });

@@ -34,7 +34,7 @@ final class LatestCommand {
                 return root.schema + "_" + lastLocal(env(), local).version();
             }
             String url = lookupUrl != null ? lookupUrl : root.connectionUrl();
-            return root.withPgRoll(url, true, PgRollListener.NONE, pgroll -> pgroll.latestVersionSchema())
+            return root.withPgRoll(url, PgRollListener.NONE, pgroll -> pgroll.latestVersionSchema())
                     .orElseThrow(() -> new PgRollException("no version schemas found"));
         }
     }
@@ -56,7 +56,7 @@ final class LatestCommand {
                 println(lastLocal(env(), local).name());
                 return 0;
             }
-            String name = root().withPgRoll(true, pgroll -> pgroll.latestMigrationName())
+            String name = root().withPgRoll(pgroll -> pgroll.latestMigrationName())
                     .orElseThrow(() -> new PgRollException("no migrations found"));
             println(name);
             return 0;

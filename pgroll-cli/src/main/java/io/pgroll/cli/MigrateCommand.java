@@ -43,7 +43,7 @@ final class MigrateCommand extends BaseCommand {
         List<Migration> local = MigrationReader.readDirectory(env().resolve(directory));
         BackfillProgressLine progress = new BackfillProgressLine(env().err(), env().interactive());
         var options = root.startOptions(skipValidation, backfill.batchSize, backfill.batchDelay);
-        MigrateResult result = root.withPgRoll(true, progress, pgroll -> {
+        MigrateResult result = root.withPgRoll(progress, pgroll -> {
             try {
                 return pgroll.migrate(local, complete, expectOne, options, force);
             } finally {

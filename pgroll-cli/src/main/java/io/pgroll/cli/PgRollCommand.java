@@ -53,8 +53,6 @@ public final class PgRollCommand {
         return Collections.unmodifiableMap(subcommands);
     }
 
-    static final String NOT_INITIALIZED = "pgroll is not initialized, run 'pgroll init' to initialize";
-
     @Option(names = "--postgres-url", scope = ScopeType.INHERIT, paramLabel = "URL",
             description = "Postgres URL, libpq (postgres://user:pass@host:port/db?sslmode=disable) or JDBC style "
                     + "(env PGROLL_PG_URL; default: the embedded server in .pgroll/embedded)")
@@ -129,23 +127,22 @@ public final class PgRollCommand {
         return running.url();
     }
 
-    /** Opens pgroll on the configured database; unless {@code requireInit} is false, insists on initialised state. */
-    <T> T withPgRoll(boolean requireInit, Function<PgRoll, T> action) {
-        return withPgRoll(connectionUrl(), requireInit, PgRollListener.NONE, action);
+    /**
+     * Runs {@code action} with pgroll on the configured database. Every command but init refuses an uninitialised
+     * state schema by itself (with pgroll's message), so no separate check, and no extra connection, is needed here.
+     */
+    <T> T withPgRoll(Function<PgRoll, T> action) {
+        return withPgRoll(connectionUrl(), PgRollListener.NONE, action);
     }
 
-    /** Like {@link #withPgRoll(boolean, Function)}, telling {@code listener} what pgroll does. */
-    <T> T withPgRoll(boolean requireInit, PgRollListener listener, Function<PgRoll, T> action) {
-        return withPgRoll(connectionUrl(), requireInit, listener, action);
+    /** Like {@link #withPgRoll(Function)}, telling {@code listener} what pgroll does. */
+    <T> T withPgRoll(PgRollListener listener, Function<PgRoll, T> action) {
+        return withPgRoll(connectionUrl(), listener, action);
     }
 
-    <T> T withPgRoll(String url, boolean requireInit, PgRollListener listener, Function<PgRoll, T> action) {
+    <T> T withPgRoll(String url, PgRollListener listener, Function<PgRoll, T> action) {
         configureLogging();
-        PgRoll pgroll = pgroll(url, listener);
-        if (requireInit && !pgroll.isInitialized()) {
-            throw new PgRollException(NOT_INITIALIZED);
-        }
-        return action.apply(pgroll);
+        return action.apply(pgroll(url, listener));
     }
 
     StartOptions startOptions(boolean skipValidation, int batchSize, Duration batchDelay) {

@@ -42,7 +42,7 @@ final class PlanCommand extends BaseCommand {
         }
         Migration migration = MigrationReader.read(env().resolve(file));
         var options = root().startOptions(false, backfill.batchSize, backfill.batchDelay);
-        MigrationPlan plan = root().withPgRoll(true, pgroll -> pgroll.plan(migration, options));
+        MigrationPlan plan = root().withPgRoll(pgroll -> pgroll.plan(migration, options));
         println(json ? toJson(plan) : toText(plan));
         if (maxBlockingRows > 0) {
             List<MigrationPlan.Blocking> blocking = plan.blocking(maxBlockingRows);

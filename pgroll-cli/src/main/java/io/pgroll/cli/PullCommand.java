@@ -16,7 +16,7 @@ final class PullCommand extends BaseCommand {
 
     @Override
     public Integer call() {
-        root().withPgRoll(true, pgroll -> pgroll.pull(env().resolve(dir), json));
+        root().withPgRoll(pgroll -> pgroll.pull(env().resolve(dir), json));
         return 0;
     }
 }

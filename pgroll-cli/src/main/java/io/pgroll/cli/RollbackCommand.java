@@ -17,7 +17,7 @@ final class RollbackCommand extends BaseCommand {
 
     @Override
     public Integer call() {
-        root().withPgRoll(true, pgroll -> {
+        root().withPgRoll(pgroll -> {
             pgroll.rollback(force);
             return null;
         });

@@ -32,7 +32,7 @@ final class StartCommand extends BaseCommand {
         Migration migration = MigrationReader.read(env().resolve(file));
         BackfillProgressLine progress = new BackfillProgressLine(env().err(), env().interactive());
         var options = root.startOptions(skipValidation, backfill.batchSize, backfill.batchDelay);
-        String message = root.withPgRoll(true, progress, pgroll -> {
+        String message = root.withPgRoll(progress, pgroll -> {
             StartResult result;
             try {
                 result = pgroll.start(migration, options);

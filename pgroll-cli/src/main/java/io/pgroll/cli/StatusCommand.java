@@ -8,7 +8,7 @@ final class StatusCommand extends BaseCommand {
 
     @Override
     public Integer call() {
-        Status status = root().withPgRoll(true, pgroll -> pgroll.status());
+        Status status = root().withPgRoll(pgroll -> pgroll.status());
         println(toJson(status));
         return 0;
     }

@@ -23,7 +23,7 @@ final class UpdateCommand extends BaseCommand {
     @Override
     public Integer call() {
         // PgRoll.update checks the state itself, after reading the files, so that file errors come first
-        List<MigrationUpdater.Rewrite> rewrites = root().withPgRoll(false,
+        List<MigrationUpdater.Rewrite> rewrites = root().withPgRoll(
                 pgroll -> pgroll.update(env().resolve(dir), json));
         for (MigrationUpdater.Rewrite r : rewrites) {
             println("Rewrote " + env().display(r.source())

@@ -15,7 +15,7 @@ final class ValidateCommand extends BaseCommand {
     @Override
     public Integer call() {
         Migration migration = MigrationReader.read(env().resolve(file));
-        root().withPgRoll(true, pgroll -> {
+        root().withPgRoll(pgroll -> {
             pgroll.validate(migration);
             return null;
         });
