@@ -45,12 +45,15 @@ public abstract sealed class Connector {
     /** Where the connections come from, for messages; without a password. */
     public abstract String describe();
 
-    /** A connection held for one operation; closing it closes it or gives it back to the pool. */
-    public interface Lease extends AutoCloseable {
-        Connection connection();
-
+    /**
+     * A connection held for one operation; closing it closes it or gives it back to the pool, after {@code release}.
+     */
+    public record Lease(Connection connection, Runnable release) implements AutoCloseable {
         @Override
-        void close();
+        public void close() {
+            release.run();
+            closeQuietly(connection);
+        }
     }
 
     private static void markOurs(Connection c) throws SQLException {
@@ -74,17 +77,7 @@ public abstract sealed class Connector {
             try {
                 Connection c = DriverManager.getConnection(ConnectionUrl.toJdbc(url), props);
                 markOurs(c);
-                return new Lease() {
-                    @Override
-                    public Connection connection() {
-                        return c;
-                    }
-
-                    @Override
-                    public void close() {
-                        closeQuietly(c);
-                    }
-                };
+                return new Lease(c, () -> { });
             } catch (SQLException e) {
                 throw new DatabaseException("could not connect to " + describe() + ": "
                         + e.getMessage().lines().findFirst().orElse(""), e);
@@ -121,18 +114,7 @@ public abstract sealed class Connector {
                     ps.execute();
                 }
                 markOurs(c);
-                return new Lease() {
-                    @Override
-                    public Connection connection() {
-                        return c;
-                    }
-
-                    @Override
-                    public void close() {
-                        before.restore(c);
-                        closeQuietly(c);
-                    }
-                };
+                return new Lease(c, () -> before.restore(c));
             } catch (SQLException e) {
                 closeQuietly(c);
                 throw new DatabaseException("could not prepare a connection from " + describe() + ": "
