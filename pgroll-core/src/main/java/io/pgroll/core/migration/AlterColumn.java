@@ -40,6 +40,7 @@ public record AlterColumn(
         @JsonProperty("up") String up,
         @JsonProperty("down") String down) implements Operation {
 
+    /** {@code unique} of alter_column: the name of the unique constraint to add. */
     public record UniqueConstraint(@JsonProperty("name") String name) {
     }
 

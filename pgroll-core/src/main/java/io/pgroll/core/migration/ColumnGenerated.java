@@ -9,6 +9,7 @@ public record ColumnGenerated(
         @JsonProperty("expression") String expression,
         @JsonProperty("identity") Identity identity) {
 
+    /** An identity column: {@code ALWAYS} or {@code BY DEFAULT} (user_specified_values) and its sequence options. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Identity(
             @JsonProperty("user_specified_values") String userSpecifiedValues,

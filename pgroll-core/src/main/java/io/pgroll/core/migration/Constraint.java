@@ -19,6 +19,7 @@ public record Constraint(
         @JsonProperty("exclude") Exclude exclude,
         @JsonProperty("index_parameters") IndexParameters indexParameters) {
 
+    /** An exclusion constraint: the index method, its {@code element WITH operator} list and an optional predicate. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Exclude(
             @JsonProperty("index_method") String indexMethod,

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
+/** {@code create_table}: a new table with its columns and table constraints; the new version gets a view of it. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CreateTable(
         @JsonProperty("name") String name,

@@ -13,6 +13,7 @@ public record IndexField(
         @JsonProperty("nulls") String nulls,
         @JsonProperty("opclass") OpClass opclass) {
 
+    /** An operator class for an index column, with its parameters. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record OpClass(
             @JsonProperty("name") String name,

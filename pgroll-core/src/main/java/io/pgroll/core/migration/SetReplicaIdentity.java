@@ -16,6 +16,7 @@ public record SetReplicaIdentity(
         @JsonProperty("table") String table,
         @JsonProperty("identity") Identity identity) implements Operation {
 
+    /** The replica identity: {@code type} (full, default, nothing, index) and the index for type index. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Identity(@JsonProperty("type") String type, @JsonProperty("index") String index) {
     }
