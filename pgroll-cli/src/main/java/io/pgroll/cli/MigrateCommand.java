@@ -1,6 +1,5 @@
 package io.pgroll.cli;
 
-import io.pgroll.core.PgRoll;
 import io.pgroll.core.MigrateResult;
 import io.pgroll.core.PgRollException;
 import io.pgroll.core.migration.Migration;
@@ -67,19 +66,9 @@ final class MigrateCommand extends BaseCommand {
             if (!last || result.lastCompleted()) {
                 println("Migration \"" + name + "\" complete");
             } else {
-                println(startedMessage(name, local));
+                println(StartCommand.startedMessage(name, result.versionSchema()));
             }
         }
         return 0;
-    }
-
-    private String startedMessage(String name, List<Migration> local) {
-        PgRollCommand root = root();
-        if (!root.useVersionSchema) {
-            return "Migration \"" + name + "\" started successfully";
-        }
-        String version = local.stream().filter(m -> m.name().equals(name)).map(Migration::version)
-                .findFirst().orElse(name);
-        return StartCommand.startedMessage(name, root.schema + "_" + version);
     }
 }

@@ -8,10 +8,13 @@ import java.util.List;
  * @param activeMigration  name of a migration that was already active (nothing applied), else null
  * @param applied          names of the migrations applied, in order
  * @param lastCompleted    whether the last applied migration was completed
+ * @param versionSchema    the version schema of the last applied migration, or null when none was applied or version
+ *                         schemas are disabled
  * @param drift            what had changed outside pgroll before the first of them started (see
  *                         {@link StartResult#drift()})
  */
-public record MigrateResult(String activeMigration, List<String> applied, boolean lastCompleted, List<String> drift) {
+public record MigrateResult(String activeMigration, List<String> applied, boolean lastCompleted, String versionSchema,
+                            List<String> drift) {
     public MigrateResult {
         applied = List.copyOf(applied);
         drift = List.copyOf(drift);

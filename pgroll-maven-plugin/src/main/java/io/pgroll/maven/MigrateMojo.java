@@ -3,7 +3,6 @@ package io.pgroll.maven;
 import io.pgroll.core.MigrateOptions;
 import io.pgroll.core.MigrateResult;
 import io.pgroll.core.PgRoll;
-import io.pgroll.core.migration.Migration;
 import java.util.List;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Mojo;
@@ -49,16 +48,8 @@ public class MigrateMojo extends AbstractPgRollMojo {
             if (i < applied.size() - 1 || result.lastCompleted()) {
                 getLog().info("Migration \"" + name + "\" complete");
             } else {
-                getLog().info(Messages.started(name, versionSchemaOf(pgroll, name)));
+                getLog().info(Messages.started(name, result.versionSchema()));
             }
         }
-    }
-
-    private String versionSchemaOf(PgRoll pgroll, String name) {
-        if (!useVersionSchema) {
-            return null;
-        }
-        Migration started = pgroll.migrations().stream().filter(m -> m.name().equals(name)).findFirst().orElseThrow();
-        return pgroll.versionSchema(started);
     }
 }

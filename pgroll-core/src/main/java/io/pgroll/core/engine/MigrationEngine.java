@@ -137,11 +137,11 @@ public final class MigrationEngine {
         boolean force = migrate.force();
         var active = context.state().activeMigration(context.schema());
         if (active.isPresent()) {
-            return new MigrateResult(active.get().name(), List.of(), false, List.of());
+            return new MigrateResult(active.get().name(), List.of(), false, null, List.of());
         }
         List<Migration> pending = Reconciliation.pending(context.state().historySinceBaseline(context.schema()), local);
         if (pending.isEmpty()) {
-            return new MigrateResult(null, List.of(), false, List.of());
+            return new MigrateResult(null, List.of(), false, null, List.of());
         }
         if (migrate.expectOne() && pending.size() > 1) {
             throw new MigrationStateException("expected exactly one migration to apply, found " + pending.size() + ": "
@@ -149,9 +149,10 @@ public final class MigrationEngine {
         }
         List<String> names = new ArrayList<>();
         List<String> drift = List.of();
+        StartResult started = null;
         for (int i = 0; i < pending.size(); i++) {
             Migration mig = pending.get(i);
-            StartResult started = start(mig, options);
+            started = start(mig, options);
             if (i == 0) {
                 drift = started.drift();
             }
@@ -160,6 +161,6 @@ public final class MigrationEngine {
                 complete(force);
             }
         }
-        return new MigrateResult(null, names, completeLast, drift);
+        return new MigrateResult(null, names, completeLast, started.versionSchema(), drift);
     }
 }
