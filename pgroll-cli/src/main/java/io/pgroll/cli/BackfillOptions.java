@@ -16,4 +16,10 @@ final class BackfillOptions {
             converter = Converters.GoDurationConverter.class,
             description = "Pause between backfill batches, e.g. 100ms, 1s, 1m30s (default: ${DEFAULT-VALUE})")
     Duration batchDelay;
+
+    @Option(names = "--backfill-batch-target", paramLabel = "DURATION", defaultValue = "50ms",
+            converter = Converters.GoDurationConverter.class,
+            description = "How long an adaptively sized batch should take; a client writing a row of the running "
+                    + "batch waits up to this long (default: ${DEFAULT-VALUE})")
+    Duration batchTarget;
 }

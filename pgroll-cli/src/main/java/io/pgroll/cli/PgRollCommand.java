@@ -145,15 +145,19 @@ public final class PgRollCommand {
         return action.apply(pgroll(url, listener));
     }
 
-    StartOptions startOptions(boolean skipValidation, int batchSize, Duration batchDelay) {
-        if (batchSize < 0) {
-            throw new PgRollException("--backfill-batch-size must not be negative, got " + batchSize);
+    StartOptions startOptions(boolean skipValidation, BackfillOptions backfill) {
+        if (backfill.batchSize < 0) {
+            throw new PgRollException("--backfill-batch-size must not be negative, got " + backfill.batchSize);
         }
-        if (batchDelay.isNegative()) {
+        if (backfill.batchDelay.isNegative()) {
             throw new PgRollException("--backfill-batch-delay must not be negative, got "
-                    + GoDuration.format(batchDelay));
+                    + GoDuration.format(backfill.batchDelay));
         }
-        return new StartOptions(skipValidation, batchSize, batchDelay);
+        if (backfill.batchTarget.isNegative() || backfill.batchTarget.isZero()) {
+            throw new PgRollException("--backfill-batch-target must be positive, got "
+                    + GoDuration.format(backfill.batchTarget));
+        }
+        return new StartOptions(skipValidation, backfill.batchSize, backfill.batchDelay, backfill.batchTarget);
     }
 
     /** Log levels: warnings only, or pgroll's own events too with --verbose. Must run before the first logger. */

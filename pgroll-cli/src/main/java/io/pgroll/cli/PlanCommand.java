@@ -41,7 +41,7 @@ final class PlanCommand extends BaseCommand {
             throw new io.pgroll.core.PgRollException("--max-blocking-rows must not be negative, got " + maxBlockingRows);
         }
         Migration migration = MigrationReader.read(env().resolve(file));
-        var options = root().startOptions(false, backfill.batchSize, backfill.batchDelay);
+        var options = root().startOptions(false, backfill);
         MigrationPlan plan = root().withPgRoll(pgroll -> pgroll.plan(migration, options));
         println(json ? toJson(plan) : toText(plan));
         if (maxBlockingRows > 0) {

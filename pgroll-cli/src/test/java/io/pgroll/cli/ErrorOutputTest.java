@@ -142,6 +142,8 @@ class ErrorOutputTest {
         assertOneLineError(r, "--backfill-batch-size must not be negative, got -1");
         r = new Cli(dir).run("--postgres-url", UNREACHABLE, "start", "--backfill-batch-delay", "-1s", "06_ok.json");
         assertOneLineError(r, "--backfill-batch-delay must not be negative, got -1s");
+        r = new Cli(dir).run("--postgres-url", UNREACHABLE, "start", "--backfill-batch-target", "0s", "06_ok.json");
+        assertOneLineError(r, "--backfill-batch-target must be positive, got 0s");
         r = new Cli(dir).run("--postgres-url", UNREACHABLE, "--lock-timeout", "-5", "init");
         assertOneLineError(r, "--lock-timeout must not be negative, got -5");
     }

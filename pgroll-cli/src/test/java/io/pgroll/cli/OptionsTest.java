@@ -127,12 +127,13 @@ class OptionsTest {
         CommandLine.ParseResult pr;
         PgRollCommand root = new PgRollCommand(new Env(java.util.Map.of(), dir, System.out, System.err, false));
         pr = Main.commandLine(root).parseArgs("start", "-c", "-s", "--backfill-batch-size", "50",
-                "--backfill-batch-delay", "1m30s", "f.yaml");
+                "--backfill-batch-delay", "1m30s", "--backfill-batch-target", "20ms", "f.yaml");
         StartCommand start = (StartCommand) pr.subcommand().commandSpec().userObject();
         assertTrue(start.complete);
         assertTrue(start.skipValidation);
         assertEquals(50, start.backfill.batchSize);
         assertEquals(Duration.ofSeconds(90), start.backfill.batchDelay);
+        assertEquals(Duration.ofMillis(20), start.backfill.batchTarget);
         assertEquals("f.yaml", start.file);
 
         root = new PgRollCommand(new Env(java.util.Map.of("PGROLL_SKIP_VALIDATION", "true"), dir, System.out,
@@ -143,6 +144,7 @@ class OptionsTest {
         assertFalse(start.complete);
         assertEquals(io.pgroll.core.StartOptions.DEFAULT_BATCH_SIZE, start.backfill.batchSize);
         assertEquals(Duration.ZERO, start.backfill.batchDelay);
+        assertEquals(io.pgroll.core.StartOptions.DEFAULT_BATCH_TARGET, start.backfill.batchTarget);
         assertTrue(cli.parse("migrate", "--expect-one", "dir") != null);
     }
 

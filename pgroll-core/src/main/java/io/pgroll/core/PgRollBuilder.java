@@ -26,6 +26,7 @@ public final class PgRollBuilder {
     private final List<PgRollListener> listeners = new ArrayList<>();
     private int backfillBatchSize = StartOptions.DEFAULT_BATCH_SIZE;
     private Duration backfillBatchDelay = Duration.ZERO;
+    private Duration backfillBatchTarget = StartOptions.DEFAULT_BATCH_TARGET;
 
     PgRollBuilder() {
     }
@@ -99,7 +100,7 @@ public final class PgRollBuilder {
         return this;
     }
 
-    /** Rows per backfill batch (pgroll {@code --backfill-batch-size}); default: sized to take about 0.4 s. */
+    /** Rows per backfill batch (pgroll {@code --backfill-batch-size}); default: sized to take about {@link #backfillBatchTarget}. */
     public PgRollBuilder backfillBatchSize(int rows) {
         this.backfillBatchSize = rows;
         return this;
@@ -108,6 +109,15 @@ public final class PgRollBuilder {
     /** Pause between backfill batches (pgroll {@code --backfill-batch-delay}); default none. */
     public PgRollBuilder backfillBatchDelay(Duration delay) {
         this.backfillBatchDelay = delay;
+        return this;
+    }
+
+    /**
+     * How long an adaptively sized backfill batch should take ({@code --backfill-batch-target}); default
+     * {@link StartOptions#DEFAULT_BATCH_TARGET}. A client writing a row of the running batch waits up to this long.
+     */
+    public PgRollBuilder backfillBatchTarget(Duration target) {
+        this.backfillBatchTarget = target;
         return this;
     }
 
@@ -122,7 +132,7 @@ public final class PgRollBuilder {
         PgRollConfig config = new PgRollConfig(url, schema, stateSchema, lockTimeout, role, useVersionSchema);
         List<PgRollListener> all = List.copyOf(listeners);
         PgRollListener listener = all.isEmpty() ? PgRollListener.NONE : event -> all.forEach(l -> l.onEvent(event));
-        StartOptions startOptions = new StartOptions(false, backfillBatchSize, backfillBatchDelay);
+        StartOptions startOptions = new StartOptions(false, backfillBatchSize, backfillBatchDelay, backfillBatchTarget);
         ClassLoader loader = classLoader != null ? classLoader
                 : Objects.requireNonNullElse(Thread.currentThread().getContextClassLoader(),
                         PgRoll.class.getClassLoader());

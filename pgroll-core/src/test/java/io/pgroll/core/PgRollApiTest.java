@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.pgroll.core.migration.Migration;
 import io.pgroll.core.migration.MigrationFileException;
 import io.pgroll.core.testing.HarnessTest;
 import java.io.IOException;
@@ -116,6 +117,29 @@ class PgRollApiTest extends HarnessTest {
         assertEquals(new PgRollEvent.Completed("03_index_title", completed), events.get(events.size() - 1));
         assertEquals(Status.COMPLETE, pgroll.status().status());
         assertEquals("0", h.scalar(h.version("03_index_title"), "SELECT count(*) FROM books"));
+    }
+
+    /** The batch target steers adaptive batches: a shorter one cuts the same backfill into many more batches. */
+    @Test
+    void batchTargetSetsHowLongBatchesTake() throws Exception {
+        List<PgRollEvent> events = new CopyOnWriteArrayList<>();
+        PgRoll pgroll = PgRoll.configure().url(h.url).schema(h.schema).classLoader(jarLoader())
+                .listener(events::add).load();
+        pgroll.start("01_create_books");
+        pgroll.complete();
+        h.execRaw("INSERT INTO " + h.schema + ".books (title) SELECT 'book ' || i FROM generate_series(1, 300000) i",
+                "ANALYZE " + h.schema + ".books");
+        Migration addPages = pgroll.migrations().get(1);
+
+        List<Long> batches = new ArrayList<>();
+        for (java.time.Duration target : List.of(java.time.Duration.ofMillis(10), java.time.Duration.ofMillis(400))) {
+            events.clear();
+            pgroll.start(addPages, StartOptions.defaults().withBatchTarget(target));
+            batches.add(events.stream().filter(e -> e instanceof PgRollEvent.BackfillProgress).count());
+            assertEquals("300000", h.scalar(h.version("02_add_pages"), "SELECT count(*) FROM books WHERE pages = 0"));
+            pgroll.rollback();
+        }
+        assertTrue(batches.get(0) > 3 * batches.get(1), "batches at 10 ms and at 400 ms: " + batches);
     }
 
     @Test

@@ -69,13 +69,17 @@ abstract class AbstractPgRollMojo extends AbstractMojo {
     @Parameter(property = "pgroll.locations", defaultValue = "filesystem:src/main/resources/db/pgroll")
     List<String> locations;
 
-    /** Rows per backfill batch; 0 sizes batches to take about 0.4 s (command line {@code --backfill-batch-size}). */
+    /** Rows per backfill batch; 0 sizes batches to take {@code backfillBatchTarget} (command line {@code --backfill-batch-size}). */
     @Parameter(property = "pgroll.backfillBatchSize", defaultValue = "0")
     int backfillBatchSize;
 
     /** Pause between backfill batches in milliseconds (command line {@code --backfill-batch-delay}). */
     @Parameter(property = "pgroll.backfillBatchDelay", defaultValue = "0")
     long backfillBatchDelay;
+
+    /** How long an adaptively sized batch should take, in milliseconds (command line {@code --backfill-batch-target}). */
+    @Parameter(property = "pgroll.backfillBatchTarget", defaultValue = "50")
+    long backfillBatchTarget;
 
     /** Skip the goal, e.g. in builds that have no database. */
     @Parameter(property = "pgroll.skip", defaultValue = "false")
@@ -170,7 +174,8 @@ abstract class AbstractPgRollMojo extends AbstractMojo {
 
     /** The start options the build configures (backfill batches), for the calls that take them explicitly. */
     final StartOptions startOptions() {
-        return new StartOptions(false, backfillBatchSize, Duration.ofMillis(backfillBatchDelay));
+        return new StartOptions(false, backfillBatchSize, Duration.ofMillis(backfillBatchDelay),
+                Duration.ofMillis(backfillBatchTarget));
     }
 
     private PgRollBuilder configure(ClassLoader projectClassLoader) {
@@ -184,6 +189,7 @@ abstract class AbstractPgRollMojo extends AbstractMojo {
                 .classLoader(projectClassLoader)
                 .backfillBatchSize(backfillBatchSize)
                 .backfillBatchDelay(Duration.ofMillis(backfillBatchDelay))
+                .backfillBatchTarget(Duration.ofMillis(backfillBatchTarget))
                 .listener(new BackfillProgressLog(getLog()));
         if (role != null && !role.isBlank()) {
             builder.role(role);

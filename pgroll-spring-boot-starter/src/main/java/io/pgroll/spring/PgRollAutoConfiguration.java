@@ -50,7 +50,8 @@ public class PgRollAutoConfiguration {
                 .useVersionSchema(properties.isUseVersionSchema())
                 .locations(properties.getLocations().toArray(String[]::new))
                 .classLoader(resourceLoader.getClassLoader())
-                .backfillBatchDelay(properties.getBackfillBatchDelay());
+                .backfillBatchDelay(properties.getBackfillBatchDelay())
+                .backfillBatchTarget(properties.getBackfillBatchTarget());
         if (properties.getBackfillBatchSize() != null) {
             builder.backfillBatchSize(properties.getBackfillBatchSize());
         }

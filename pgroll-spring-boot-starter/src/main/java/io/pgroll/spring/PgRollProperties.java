@@ -61,11 +61,17 @@ public class PgRollProperties {
     /** Whether each migration gets a version schema of views. */
     private boolean useVersionSchema = true;
 
-    /** Rows per backfill batch; unset sizes batches to take about 0.4 s. */
+    /** Rows per backfill batch; unset sizes batches to take about {@code backfill-batch-target}. */
     private Integer backfillBatchSize;
 
     /** Pause between backfill batches. */
     private Duration backfillBatchDelay = Duration.ZERO;
+
+    /**
+     * How long an adaptively sized backfill batch should take; a client writing a row of the running batch waits up
+     * to this long.
+     */
+    private Duration backfillBatchTarget = Duration.ofMillis(50);
 
     /** What to do with the migrations at startup. */
     private Strategy strategy = Strategy.START;
@@ -179,6 +185,14 @@ public class PgRollProperties {
 
     public void setBackfillBatchDelay(Duration backfillBatchDelay) {
         this.backfillBatchDelay = backfillBatchDelay;
+    }
+
+    public Duration getBackfillBatchTarget() {
+        return backfillBatchTarget;
+    }
+
+    public void setBackfillBatchTarget(Duration backfillBatchTarget) {
+        this.backfillBatchTarget = backfillBatchTarget;
     }
 
     public Strategy getStrategy() {

@@ -11,6 +11,7 @@ import io.pgroll.core.plan.TriggerSpec;
 import io.pgroll.core.plan.Triggers;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -31,15 +32,16 @@ import org.slf4j.LoggerFactory;
  * are told apart by their transaction id: the backfill notes the oldest transaction running when it began and the
  * transaction of every batch, and a row written by any other transaction not older than that one is rewritten.
  *
- * <p>With no fixed batch size, batches grow or shrink to take about {@link #TARGET_BATCH_MILLIS}: long enough to
- * run near bulk speed, short enough that a client waiting on a row lock of the batch is not held up for long.
+ * <p>With no fixed batch size, batches grow or shrink to take about {@link StartOptions#batchTarget()}: a client
+ * that writes a row of the running batch waits for the batch's commit, so the target bounds that wait. Throughput
+ * hardly depends on it: a batch's fixed cost (finding its key range by an index-only scan, one commit) is a
+ * millisecond or two, small against even a 50 ms batch.
  */
 final class Backfill {
-    static final long TARGET_BATCH_MILLIS = 400;
     static final int FIRST_ADAPTIVE_BATCH = 5000;
     private static final int MIN_BATCH = 100;
     static final int MAX_BATCH = 200_000;
-    private static final int CATCH_UP_FIRST_BATCH = 50_000;
+    private static final int CATCH_UP_FIRST_BATCH = 20_000;
     /** The passes over a table, as named in its cursor. */
     private static final String FILL = "fill";
     private static final String CATCH_UP = "catchUp";
@@ -207,7 +209,7 @@ final class Backfill {
         // aliased, so that ORDER BY sorts by the key itself and not by its text form (an output column of that name)
         String asText = java.util.stream.IntStream.range(0, key.size())
                 .mapToObj(i -> Sql.ident(key.get(i).name()) + "::text AS __pgroll_k" + i).collect(Collectors.joining(", "));
-        BatchSizer sizer = new BatchSizer(options.batchSize());
+        BatchSizer sizer = new BatchSizer(options);
         long done = 0;
         List<String> lower = null;
         if (cursor.at(FILL).has("key")) {
@@ -269,8 +271,8 @@ final class Backfill {
         rowsPerPage = Math.max(1.0, rowsPerPage);
         // The catch-up mostly reads (few rows need rewriting), so its ranges start wide and follow the time target
         // whatever the configured batch size.
-        BatchSizer sizer = pass.equals(CATCH_UP) ? new BatchSizer(true, CATCH_UP_FIRST_BATCH)
-                : new BatchSizer(options.batchSize());
+        BatchSizer sizer = pass.equals(CATCH_UP) ? new BatchSizer(true, CATCH_UP_FIRST_BATCH, options.batchTarget())
+                : new BatchSizer(options);
         long done = 0;
         // The catch-up's condition; the fill's transactions as a constant array, so that each row's is looked up in a
         // hash table (a row the catch-up itself moved further on is merely computed again).
@@ -357,16 +359,18 @@ final class Backfill {
     /** A fixed batch size, or (for {@link StartOptions#AUTO_BATCH_SIZE}) one steered toward the target duration. */
     private static final class BatchSizer {
         private final boolean adaptive;
+        private final long targetNanos;
         private int size;
 
-        BatchSizer(int configured) {
-            this(configured == StartOptions.AUTO_BATCH_SIZE, configured == StartOptions.AUTO_BATCH_SIZE
-                    ? FIRST_ADAPTIVE_BATCH : configured);
+        BatchSizer(StartOptions options) {
+            this(options.batchSize() == StartOptions.AUTO_BATCH_SIZE, options.batchSize() == StartOptions.AUTO_BATCH_SIZE
+                    ? FIRST_ADAPTIVE_BATCH : options.batchSize(), options.batchTarget());
         }
 
-        BatchSizer(boolean adaptive, int first) {
+        BatchSizer(boolean adaptive, int first, Duration target) {
             this.adaptive = adaptive;
             this.size = first;
+            this.targetNanos = target.toNanos();
         }
 
         int size() {
@@ -377,8 +381,10 @@ final class Backfill {
             if (!adaptive) {
                 return;
             }
-            double ratio = (double) (TARGET_BATCH_MILLIS * 1_000_000) / Math.max(1, elapsedNanos);
-            double factor = Math.max(0.5, Math.min(4.0, ratio));
+            double ratio = (double) targetNanos / Math.max(1, elapsedNanos);
+            // Slow growth and quick shrinking: a batch that overshoots holds its rows' locks past the target, one that
+            // undershoots costs only a little throughput.
+            double factor = Math.max(0.25, Math.min(1.5, ratio));
             size = (int) Math.max(MIN_BATCH, Math.min(MAX_BATCH, size * factor));
         }
     }

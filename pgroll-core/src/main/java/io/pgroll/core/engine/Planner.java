@@ -224,8 +224,8 @@ final class Planner {
                 : "by key (" + String.join(", ", key.stream().map(Backfill.KeyColumn::name).toList()) + ")";
         boolean adaptive = options.batchSize() == StartOptions.AUTO_BATCH_SIZE;
         int first = adaptive ? Backfill.FIRST_ADAPTIVE_BATCH : options.batchSize();
-        long steady = adaptive ? Math.min(Backfill.MAX_BATCH, PROJECTED_ROWS_PER_SECOND * Backfill.TARGET_BATCH_MILLIS
-                / 1000) : first;
+        long steady = adaptive ? Math.min(Backfill.MAX_BATCH, PROJECTED_ROWS_PER_SECOND
+                * options.batchTarget().toMillis() / 1000) : first;
         long batches = rows == 0 ? 0 : rows <= first ? 1 : 1 + ceil(rows - first, steady);
         Duration work = Duration.ofMillis(rows * 1000 / PROJECTED_ROWS_PER_SECOND);
         Duration delays = options.batchDelay().multipliedBy(Math.max(0, batches - 1));
