@@ -2,6 +2,7 @@ package io.pgroll.core.db;
 
 import io.pgroll.core.DatabaseException;
 import io.pgroll.core.PgRollException;
+import io.pgroll.core.explain.StatementClassifier;
 import io.pgroll.core.plan.Step;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -47,12 +48,13 @@ public final class StatementRunner {
         long start = System.nanoTime();
         boolean outwaitNext = false;
         boolean triedOutwaiting = false;
+        boolean patient = queuesNoClient(step);
         for (int attempt = 0; ; attempt++) {
             String[] current = new String[1];
             boolean outwaiting = outwaitNext;
             outwaitNext = false;
             try {
-                runOnce(outwaiting ? outwaitingAutovacuum(step) : step, current);
+                runOnce(outwaiting ? outwaitingAutovacuum(step) : patient ? withoutLockTimeout(step) : step, current);
                 return;
             } catch (SQLException e) {
                 cleanUp(step, e);
@@ -71,11 +73,27 @@ public final class StatementRunner {
                 }
                 throw new SqlFailure(current[0], e);
             } finally {
-                if (outwaiting && !step.transactional()) {
+                if ((outwaiting || patient) && runsAlone(step)) {
                     restoreTimeouts();
                 }
             }
         }
+    }
+
+    /**
+     * Whether every statement of the step takes only locks that let clients read and write while it waits for them
+     * (CREATE INDEX CONCURRENTLY, VALIDATE CONSTRAINT): a waiting lock request holds up only the requests that
+     * conflict with it, so nobody queues behind these. They wait as long as it takes rather than time out, which for
+     * a concurrent index build would throw away the index built so far.
+     */
+    static boolean queuesNoClient(Step step) {
+        StatementClassifier classifier = new StatementClassifier("public");
+        return step.statements().stream().map(classifier::classify).allMatch(effect -> effect.recognised()
+                && !effect.locks().isEmpty() && effect.locks().stream().noneMatch(l -> l.mode().blocksWrites()));
+    }
+
+    private Step withoutLockTimeout(Step step) throws SQLException {
+        return withTimeouts(step, List.of("lock_timeout = 0"));
     }
 
     /**
@@ -101,23 +119,37 @@ public final class StatementRunner {
         boolean superuser = "on".equals(settings.get(0).get(0));
         long deadlockMs = superuser ? AUTOVACUUM_DEADLOCK_TIMEOUT_MS : Long.parseLong(settings.get(0).get(1));
         long lockMs = deadlockMs + Math.max(Long.parseLong(settings.get(0).get(2)), AUTOVACUUM_DEADLOCK_TIMEOUT_MS);
-        String scope = step.transactional() ? "SET LOCAL " : "SET ";
-        List<String> statements = new ArrayList<>();
-        statements.add(scope + "lock_timeout = " + lockMs);
+        List<String> settingsToMake = new ArrayList<>();
+        settingsToMake.add("lock_timeout = " + lockMs);
         if (superuser) {
-            statements.add(scope + "deadlock_timeout = " + deadlockMs);
+            settingsToMake.add("deadlock_timeout = " + deadlockMs);
         }
-        if (!step.transactional()) {
-            savedLockTimeout = settings.get(0).get(2);
+        return withTimeouts(step, settingsToMake);
+    }
+
+    /**
+     * The step with {@code settings} made for it alone: SET LOCAL inside a transaction of several statements; set on
+     * the session now for a statement run on its own (which may refuse a transaction block, as CREATE INDEX
+     * CONCURRENTLY does), to be undone by {@link #restoreTimeouts}.
+     */
+    private Step withTimeouts(Step step, List<String> settings) throws SQLException {
+        if (runsAlone(step)) {
+            savedLockTimeout = query("SELECT setting FROM pg_settings WHERE name = 'lock_timeout'").get(0).get(0);
             try (Statement s = connection.createStatement()) {
-                for (String sql : statements) {
-                    s.execute(sql);
+                for (String setting : settings) {
+                    s.execute("SET " + setting);
                 }
             }
             return step;
         }
+        List<String> statements = new ArrayList<>();
+        settings.forEach(setting -> statements.add("SET LOCAL " + setting));
         statements.addAll(step.statements());
         return new Step(statements, true, step.onFailure());
+    }
+
+    private static boolean runsAlone(Step step) {
+        return !step.transactional() || step.statements().size() == 1;
     }
 
     private void restoreTimeouts() {
