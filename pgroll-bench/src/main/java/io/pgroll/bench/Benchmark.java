@@ -2,7 +2,7 @@ package io.pgroll.bench;
 
 import io.pgroll.core.PgRoll;
 import io.pgroll.core.StartResult;
-import io.pgroll.core.PgRollConfig;
+import io.pgroll.core.PgRollListener;
 import io.pgroll.core.StartOptions;
 import io.pgroll.core.migration.MigrationReader;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -31,8 +31,8 @@ import java.util.stream.Stream;
  * saves them under bench/results/.
  *
  * <p>Arguments: {@code --sizes 100000,1000000,10000000} (backfill table sizes), {@code --rows 1000000} (table size
- * of the write and client-impact runs), {@code --out bench/results}, {@code --skip-backfill}, {@code --skip-writes},
- * {@code --skip-impact}.
+ * of the write runs), {@code --impact-rows N} (table size of the client-impact runs; default {@code --rows}),
+ * {@code --out bench/results}, {@code --skip-backfill}, {@code --skip-writes}, {@code --skip-impact}.
  */
 public final class Benchmark {
 
@@ -47,14 +47,16 @@ public final class Benchmark {
     public static void main(String[] args) throws Exception {
         List<Long> sizes = List.of(100_000L, 1_000_000L, 10_000_000L);
         long rows = 1_000_000L;
+        Long impactRows = null;
         Path out = Path.of("bench/results");
         boolean impact = true;
         boolean backfill = true;
         boolean writes = true;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--sizes" -> sizes = Arrays.stream(args[++i].split(",")).map(String::trim).map(Long::parseLong).toList();
+                case "--sizes" -> sizes = numbers(args[++i]);
                 case "--rows" -> rows = Long.parseLong(args[++i]);
+                case "--impact-rows" -> impactRows = Long.parseLong(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
                 case "--skip-impact" -> impact = false;
                 case "--skip-backfill" -> backfill = false;
@@ -70,21 +72,37 @@ public final class Benchmark {
                 .setServerConfig("max_connections", "100")
                 .start()) {
             Benchmark b = new Benchmark(server);
-            b.header(args, sizes, rows);
+            long clientRows = impactRows == null ? rows : impactRows;
+            b.header(args, sizes, rows, clientRows);
             if (backfill) {
+                long t0 = System.nanoTime();
                 b.backfill(sizes);
+                took("backfill", t0);
             }
             if (writes) {
+                long t0 = System.nanoTime();
                 b.writes(rows);
+                took("writes", t0);
             }
             if (impact) {
-                new ClientImpact(b, rows).run();
+                long t0 = System.nanoTime();
+                new ClientImpact(b, clientRows).run();
+                took("client impact", t0);
             }
             Files.createDirectories(out);
             Path file = out.resolve(LocalDate.now() + "-pg" + b.serverVersion().split("\\.")[0] + ".md");
             Files.writeString(file, b.report.toString());
             System.out.println("\nsaved to " + file);
         }
+    }
+
+    private static List<Long> numbers(String list) {
+        return Arrays.stream(list.split(",")).map(String::trim).map(Long::parseLong).toList();
+    }
+
+    /** Tells on stdout, not in the report, how long a section took: a full run takes most of an hour. */
+    private static void took(String section, long startNanos) {
+        System.out.printf(Locale.ROOT, "(%s took %.0f s)%n%n", section, seconds(System.nanoTime() - startNanos));
     }
 
     // ---- helpers shared with ClientImpact ------------------------------------------------------------------------
@@ -122,7 +140,11 @@ public final class Benchmark {
     }
 
     static PgRoll roll(String url) {
-        PgRoll roll = PgRoll.open(PgRollConfig.of(url));
+        return roll(url, PgRollListener.NONE);
+    }
+
+    static PgRoll roll(String url, PgRollListener listener) {
+        PgRoll roll = PgRoll.configure().url(url).listener(listener).load();
         roll.init();
         return roll;
     }
@@ -168,7 +190,7 @@ public final class Benchmark {
         return scalar(server.getJdbcUrl("postgres", "postgres"), "SHOW server_version");
     }
 
-    private void header(String[] args, List<Long> sizes, long rows) throws SQLException {
+    private void header(String[] args, List<Long> sizes, long rows, long impactRows) throws SQLException {
         println("# pgroll for Java: benchmark results");
         println("");
         println("- date: " + LocalDate.now());
@@ -178,7 +200,8 @@ public final class Benchmark {
                 + (Runtime.getRuntime().maxMemory() / (1 << 20)) + " MiB JVM heap, " + System.getProperty("os.name")
                 + " " + System.getProperty("os.arch") + ", Java " + System.getProperty("java.version"));
         println("- command: `" + String.join(" ", Stream.concat(Stream.of("bench/run"), Arrays.stream(args)).toList())
-                + "` (backfill sizes " + sizes + ", write/impact table " + rows + " rows)");
+                + "` (backfill sizes " + sizes + ", write table " + rows + " rows, client-impact table " + impactRows
+                + " rows)");
         println("");
     }
 
