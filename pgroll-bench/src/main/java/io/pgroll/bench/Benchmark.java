@@ -2,7 +2,7 @@ package io.pgroll.bench;
 
 import io.pgroll.core.PgRoll;
 import io.pgroll.core.StartResult;
-import io.pgroll.core.PgRollConfig;
+import io.pgroll.core.PgRollListener;
 import io.pgroll.core.StartOptions;
 import io.pgroll.core.migration.MigrationReader;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -27,12 +27,15 @@ import java.util.stream.Stream;
 /**
  * Measures, side by side in one run on one embedded PostgreSQL server: backfill throughput against a bulk UPDATE,
  * write throughput while sync triggers are on against no migration, and what clients feel while each operation
- * starts and completes against the plain ALTER TABLE a classic migration tool would run. Prints Markdown tables and
+ * starts and completes against the plain ALTER TABLE a classic migration tool would run, and backfill throughput on a
+ * wide table with several indexes against a bulk UPDATE of an identical table. Prints Markdown tables and
  * saves them under bench/results/.
  *
  * <p>Arguments: {@code --sizes 100000,1000000,10000000} (backfill table sizes), {@code --rows 1000000} (table size
- * of the write and client-impact runs), {@code --out bench/results}, {@code --skip-backfill}, {@code --skip-writes},
- * {@code --skip-impact}.
+ * of the write runs), {@code --impact-rows N} (table size of the client-impact runs; default {@code --rows}),
+ * {@code --wide-sizes 1000000,10000000} (sizes of the wide, indexed table), {@code --wide-fillfactors 100,70}
+ * (fillfactors it is measured with), {@code --out bench/results}, {@code --skip-backfill}, {@code --skip-writes},
+ * {@code --skip-impact}, {@code --skip-wide}.
  */
 public final class Benchmark {
 
@@ -46,19 +49,27 @@ public final class Benchmark {
 
     public static void main(String[] args) throws Exception {
         List<Long> sizes = List.of(100_000L, 1_000_000L, 10_000_000L);
+        List<Long> wideSizes = List.of(1_000_000L, 10_000_000L);
+        List<Long> fillfactors = List.of(100L, 70L);
         long rows = 1_000_000L;
+        Long impactRows = null;
         Path out = Path.of("bench/results");
         boolean impact = true;
         boolean backfill = true;
         boolean writes = true;
+        boolean wide = true;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--sizes" -> sizes = Arrays.stream(args[++i].split(",")).map(String::trim).map(Long::parseLong).toList();
+                case "--sizes" -> sizes = numbers(args[++i]);
                 case "--rows" -> rows = Long.parseLong(args[++i]);
+                case "--impact-rows" -> impactRows = Long.parseLong(args[++i]);
+                case "--wide-sizes" -> wideSizes = numbers(args[++i]);
+                case "--wide-fillfactors" -> fillfactors = numbers(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
                 case "--skip-impact" -> impact = false;
                 case "--skip-backfill" -> backfill = false;
                 case "--skip-writes" -> writes = false;
+                case "--skip-wide" -> wide = false;
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -70,21 +81,42 @@ public final class Benchmark {
                 .setServerConfig("max_connections", "100")
                 .start()) {
             Benchmark b = new Benchmark(server);
-            b.header(args, sizes, rows);
+            long clientRows = impactRows == null ? rows : impactRows;
+            b.header(args, sizes, rows, clientRows, wideSizes);
             if (backfill) {
+                long t0 = System.nanoTime();
                 b.backfill(sizes);
+                took("backfill", t0);
             }
             if (writes) {
+                long t0 = System.nanoTime();
                 b.writes(rows);
+                took("writes", t0);
             }
             if (impact) {
-                new ClientImpact(b, rows).run();
+                long t0 = System.nanoTime();
+                new ClientImpact(b, clientRows).run();
+                took("client impact", t0);
+            }
+            if (wide) {
+                long t0 = System.nanoTime();
+                b.wide(wideSizes, fillfactors);
+                took("wide table", t0);
             }
             Files.createDirectories(out);
             Path file = out.resolve(LocalDate.now() + "-pg" + b.serverVersion().split("\\.")[0] + ".md");
             Files.writeString(file, b.report.toString());
             System.out.println("\nsaved to " + file);
         }
+    }
+
+    private static List<Long> numbers(String list) {
+        return Arrays.stream(list.split(",")).map(String::trim).map(Long::parseLong).toList();
+    }
+
+    /** Tells on stdout, not in the report, how long a section took: a full run takes most of an hour. */
+    private static void took(String section, long startNanos) {
+        System.out.printf(Locale.ROOT, "(%s took %.0f s)%n%n", section, seconds(System.nanoTime() - startNanos));
     }
 
     // ---- helpers shared with ClientImpact ------------------------------------------------------------------------
@@ -122,7 +154,11 @@ public final class Benchmark {
     }
 
     static PgRoll roll(String url) {
-        PgRoll roll = PgRoll.open(PgRollConfig.of(url));
+        return roll(url, PgRollListener.NONE);
+    }
+
+    static PgRoll roll(String url, PgRollListener listener) {
+        PgRoll roll = PgRoll.configure().url(url).listener(listener).load();
         roll.init();
         return roll;
     }
@@ -168,7 +204,8 @@ public final class Benchmark {
         return scalar(server.getJdbcUrl("postgres", "postgres"), "SHOW server_version");
     }
 
-    private void header(String[] args, List<Long> sizes, long rows) throws SQLException {
+    private void header(String[] args, List<Long> sizes, long rows, long impactRows, List<Long> wideSizes)
+            throws SQLException {
         println("# pgroll for Java: benchmark results");
         println("");
         println("- date: " + LocalDate.now());
@@ -178,7 +215,8 @@ public final class Benchmark {
                 + (Runtime.getRuntime().maxMemory() / (1 << 20)) + " MiB JVM heap, " + System.getProperty("os.name")
                 + " " + System.getProperty("os.arch") + ", Java " + System.getProperty("java.version"));
         println("- command: `" + String.join(" ", Stream.concat(Stream.of("bench/run"), Arrays.stream(args)).toList())
-                + "` (backfill sizes " + sizes + ", write/impact table " + rows + " rows)");
+                + "` (backfill sizes " + sizes + ", write table " + rows + " rows, client-impact table " + impactRows
+                + " rows, wide table sizes " + wideSizes + ")");
         println("");
     }
 
@@ -210,22 +248,14 @@ public final class Benchmark {
                 PgRoll roll = roll(url);
                 usersTable(roll, url, "bulk", n);
                 usersTable(roll, url, "users", n);
-                sql(url, "ALTER TABLE bulk ADD COLUMN value_new bigint", "CHECKPOINT");
-                long t0 = System.nanoTime();
-                sql(url, "UPDATE bulk SET value_new = CAST(value AS bigint)");
-                bulk.add(n / seconds(System.nanoTime() - t0));
+                bulk.add(bulkToBigint(url, "bulk", "value", n));
                 sql(url, "DROP TABLE bulk CASCADE", "CHECKPOINT");
 
-                long s0 = System.nanoTime();
-                StartResult r = start(roll, "02_bigint", """
-                        {"operations":[{"alter_column":{"table":"users","column":"value","type":"bigint",
-                          "up":"CAST(value AS bigint)","down":"CAST(value AS integer)"}}]}""");
-                start.add(seconds(System.nanoTime() - s0));
-                backfill.add(r.backfilledRows() / (r.backfillTime().toNanos() / 1e9));
+                Migrated m = toBigint(roll, "02_bigint", "users", "value");
+                start.add(m.startSeconds());
+                backfill.add(m.backfillRate());
                 ratio.add(backfill.get(round) / bulk.get(round));
-                long c0 = System.nanoTime();
-                roll.complete();
-                complete.add(seconds(System.nanoTime() - c0));
+                complete.add(m.completeSeconds());
 
                 dropDatabase(url);
             }
@@ -234,6 +264,35 @@ public final class Benchmark {
                     ratio.stream().mapToDouble(d -> d).max().orElseThrow(), median(start), median(complete)));
         }
         println("");
+    }
+
+    /**
+     * What a classic tool does for a type change without a long lock: a new column, filled by one bulk UPDATE;
+     * returns its rows/s. Starts from a checkpoint, so that the UPDATE does not pay for writing out the load.
+     */
+    private static double bulkToBigint(String url, String table, String column, long n) throws SQLException {
+        sql(url, "ALTER TABLE " + table + " ADD COLUMN " + column + "_new bigint", "CHECKPOINT");
+        long t0 = System.nanoTime();
+        sql(url, "UPDATE " + table + " SET " + column + "_new = CAST(" + column + " AS bigint)");
+        return n / seconds(System.nanoTime() - t0);
+    }
+
+    private record Migrated(StartResult result, double startSeconds, double completeSeconds) {
+        double backfillRate() {
+            return result.backfilledRows() / (result.backfillTime().toNanos() / 1e9);
+        }
+    }
+
+    /** The same type change by pgroll (alter_column, up/down casts), started and completed. */
+    private static Migrated toBigint(PgRoll roll, String name, String table, String column) {
+        long s0 = System.nanoTime();
+        StartResult r = start(roll, name, """
+                {"operations":[{"alter_column":{"table":"%1$s","column":"%2$s","type":"bigint",
+                  "up":"CAST(%2$s AS bigint)","down":"CAST(%2$s AS integer)"}}]}""".formatted(table, column));
+        double start = seconds(System.nanoTime() - s0);
+        long c0 = System.nanoTime();
+        roll.complete();
+        return new Migrated(r, start, seconds(System.nanoTime() - c0));
     }
 
     private static double median(List<Double> values) {
@@ -350,5 +409,122 @@ public final class Benchmark {
         double rate = n / seconds(System.nanoTime() - t0);
         sql(adminUrl, "VACUUM " + table);
         return rate;
+    }
+
+    // ---- 4. backfill on a wide, indexed table ------------------------------------------------------------------
+
+    private record WideRun(long rows, double bulkRate, double backfillRate) {
+    }
+
+    /**
+     * On a wide table with several indexes the cost of a backfill is mostly writing new row versions and their index
+     * entries; a row version that stays on its page (a HOT update, possible where the fillfactor left room) needs no
+     * index entry. Each measurement gets a table of its own, built just before it in a database of its own, so that
+     * both start from the same state: one table measured twice would give the second measurement the free space the
+     * first one's dead rows leave after VACUUM, room for HOT updates that a freshly loaded table does not have.
+     */
+    private void wide(List<Long> sizes, List<Long> fillfactors) throws Exception {
+        println("## Backfill on a wide, indexed table: alter_column type change vs one bulk UPDATE");
+        println("");
+        println("Table: a bigint primary key, an integer `amount` (the column changed, in no index), five secondary "
+                + "indexes (two integer, a timestamptz and two text columns) and a 300-byte text payload; loaded by "
+                + "INSERT ... SELECT, indexed after the load, then VACUUM ANALYZE and CHECKPOINT. The bulk `UPDATE` "
+                + "of a new column and pgroll's backfill each run on a table of their own, built the same way just "
+                + "before, in a database of its own: twin tables rather than one table measured twice, whose second "
+                + "measurement would find room for HOT updates on the pages the first one's dead rows left after "
+                + "VACUUM. One round per size. HOT: share of the updated rows that stayed on their page, needing no "
+                + "new index entries (pg_stat_user_tables n_tup_hot_upd / n_tup_upd). Autovacuum is on, as in "
+                + "production: between pgroll's batches it may free room on pages that later batches update.");
+        println("");
+        println("| fillfactor | rows | table + indexes MB | bulk UPDATE rows/s | bulk HOT | pgroll backfill rows/s "
+                + "| pgroll HOT | ratio | start total s | complete s |");
+        println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        List<String> growth = new ArrayList<>();
+        for (long fillfactor : fillfactors) {
+            List<WideRun> runs = new ArrayList<>();
+            for (long n : sizes) {
+                String url = newDatabase();
+                long b0 = System.nanoTime();
+                long megabytes = wideTable(url, n, fillfactor);
+                double build = seconds(System.nanoTime() - b0);
+                double bulk = bulkToBigint(url, "wide", "amount", n);
+                String bulkHot = hotShare(url, "wide", n);
+                dropDatabase(url);
+
+                url = newDatabase();
+                PgRoll roll = roll(url);
+                wideTable(url, n, fillfactor);
+                Migrated m = toBigint(roll, "01_bigint", "wide", "amount");
+                String pgrollHot = hotShare(url, "wide", m.result().backfilledRows());
+                dropDatabase(url);
+
+                runs.add(new WideRun(n, bulk, m.backfillRate()));
+                println(String.format(Locale.ROOT, "| %d | %,d | %,d | %,.0f | %s | %,.0f | %s | %.2f | %.2f | %.2f |",
+                        fillfactor, n, megabytes, bulk, bulkHot, m.backfillRate(), pgrollHot, m.backfillRate() / bulk,
+                        m.startSeconds(), m.completeSeconds()));
+                System.out.printf(Locale.ROOT, "  (each table built in %.0f s)%n", build);
+            }
+            if (runs.size() > 1) {
+                growth.add(growth(fillfactor, runs.get(0), runs.get(runs.size() - 1)));
+            }
+        }
+        println("");
+        if (!growth.isEmpty()) {
+            println("How the time grows with the table (linear: the time grows as the rows do, rows/s stay):");
+            println("");
+            growth.forEach(this::println);
+            println("");
+        }
+    }
+
+    private static String growth(long fillfactor, WideRun small, WideRun big) {
+        double rows = (double) big.rows() / small.rows();
+        return String.format(Locale.ROOT, "- fillfactor %d, %,d to %,d rows (x%.0f): bulk UPDATE %,.0f to %,.0f rows/s "
+                        + "(time x%.1f), pgroll backfill %,.0f to %,.0f rows/s (time x%.1f)", fillfactor, small.rows(),
+                big.rows(), rows, small.bulkRate(), big.bulkRate(), rows * small.bulkRate() / big.bulkRate(),
+                small.backfillRate(), big.backfillRate(), rows * small.backfillRate() / big.backfillRate());
+    }
+
+    /**
+     * Builds {@code wide} with n rows the fast way, indexes after the load (one sort each rather than n insertions),
+     * and VACUUM so that the visibility map is set and hint bits are written, as on a table that has been in use;
+     * returns the size of table and indexes in MB.
+     */
+    private static long wideTable(String url, long n, long fillfactor) throws SQLException {
+        sql(url, "CREATE TABLE wide (id bigint NOT NULL, amount integer NOT NULL, account integer NOT NULL, "
+                        + "region integer NOT NULL, created timestamptz NOT NULL, code text NOT NULL, email text NOT NULL, "
+                        + "payload text NOT NULL) WITH (fillfactor = " + fillfactor + ")",
+                "INSERT INTO wide SELECT i, (i * 7919) % 1000003, (i * 31) % 100003, i % 50, "
+                        + "timestamptz '2020-01-01' + i * interval '1 second', 'C' || (i % 10007), "
+                        + "'user' || i || '@example.com', rpad(i::text, 300, '.') "
+                        + "FROM generate_series(CAST(1 AS bigint), " + n + ") i",
+                "SET maintenance_work_mem = '512MB'",
+                "ALTER TABLE wide ADD PRIMARY KEY (id)",
+                "CREATE INDEX ON wide (account)",
+                "CREATE INDEX ON wide (region)",
+                "CREATE INDEX ON wide (created)",
+                "CREATE INDEX ON wide (code)",
+                "CREATE INDEX ON wide (email)",
+                "VACUUM ANALYZE wide",
+                "CHECKPOINT");
+        return Long.parseLong(scalar(url, "SELECT pg_total_relation_size('wide') / (1 << 20)"));
+    }
+
+    /**
+     * The share of HOT updates among the table's updates, as a percentage, once the statistics count at least
+     * {@code updates}: a backend reports its counts after its transaction, and from PostgreSQL 15 at most once a
+     * second, so they reach the view a moment later.
+     */
+    private static String hotShare(String url, String table, long updates) throws SQLException, InterruptedException {
+        String stats = " FROM pg_stat_user_tables WHERE relid = CAST('" + table + "' AS regclass)";
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (Long.parseLong(scalar(url, "SELECT n_tup_upd" + stats)) < updates) {
+            if (System.nanoTime() > deadline) {
+                System.err.println("the statistics of " + table + " still count fewer than " + updates + " updates");
+                break;
+            }
+            Thread.sleep(200);
+        }
+        return scalar(url, "SELECT round(100.0 * n_tup_hot_upd / GREATEST(n_tup_upd, 1)) || ' %'" + stats);
     }
 }

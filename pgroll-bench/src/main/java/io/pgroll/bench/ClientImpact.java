@@ -1,6 +1,7 @@
 package io.pgroll.bench;
 
 import io.pgroll.core.PgRoll;
+import io.pgroll.core.PgRollEvent;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -8,7 +9,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -16,11 +19,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * What clients feel while a schema change runs: 4 connections do point reads and updates (half each) on the table
  * without pause, while the change is applied, once by pgroll (start, then complete) and once as the plain ALTER
- * TABLE a classic migration tool would run in one transaction. Reports client transactions, failures, p99 and max
- * latency over the whole change.
+ * TABLE a classic migration tool would run in one transaction. Reports client transactions and failures over the
+ * whole change, and p99 and max latency per phase of it: what a stall costs depends on when it happens (during the
+ * backfill, pgroll's longest phase, or in a short DDL step), and a total over the change hides which.
  */
 final class ClientImpact {
     private static final int CLIENTS = 4;
+    private static final String START_DDL = "start DDL";
+    private static final String BACKFILL = "backfill";
+    private static final String COMPLETE = "complete";
+    private static final String ALTER = "ALTER";
+    private static final List<String> PHASES = List.of(START_DDL, BACKFILL, COMPLETE, ALTER);
 
     private final Benchmark bench;
     private final long rows;
@@ -67,41 +76,102 @@ final class ClientImpact {
         bench.println("");
         bench.println(CLIENTS + " connections run point reads and updates by primary key (half each) without pause "
                 + "during the whole change; pgroll runs start then complete, the classic tool runs the plain SQL in "
-                + "one transaction.");
+                + "one transaction. Client transactions and failures are those begun during the change. Latencies "
+                + "are given per phase, each client transaction in the phase in which it began: for pgroll `start "
+                + "DDL` (the start call outside the backfill: its DDL, triggers, catch-up pass and version schema), "
+                + "`backfill` (from the end of the first batch to the end of the last, as the listener's "
+                + "BackfillProgress events tell them; the listener hears of a batch only once it has ended, so the "
+                + "first batch, 5,000 rows, counts as start DDL) and `complete`; for the classic tool its one "
+                + "transaction, `ALTER`. Cells are p99 / max in ms, – where the change has no such phase or no "
+                + "client transaction began in it.");
         bench.println("");
-        bench.println("| change | tool | change s | client tx | failed | p99 ms | max ms |");
-        bench.println("|---|---|---:|---:|---:|---:|---:|");
+        bench.println("| change | tool | change s | client tx | failed | "
+                + String.join(" | ", PHASES.stream().map(p -> p + " p99 / max ms").toList()) + " |");
+        bench.println("|---|---|---:|---:|---:|" + "---:|".repeat(PHASES.size()));
         int n = 2;
         for (Scenario s : SCENARIOS) {
             String url = bench.newDatabase();
-            PgRoll roll = Benchmark.roll(url);
+            List<Long> batchesDone = new ArrayList<>();
+            PgRoll roll = Benchmark.roll(url, event -> {
+                if (event instanceof PgRollEvent.BackfillProgress) {
+                    batchesDone.add(System.nanoTime());
+                }
+            });
             Benchmark.usersTable(roll, url, "users", rows);
             String name = String.format(Locale.ROOT, "%02d_change", n++);
             Result ours = measure(url, () -> {
+                long start = System.nanoTime();
                 Benchmark.start(roll, name, s.migration());
+                long complete = System.nanoTime();
                 roll.complete();
+                return pgrollPhases(start, batchesDone, complete, System.nanoTime());
             });
             bench.println(row(s.name(), "pgroll (start + complete)", ours));
+            bench.dropDatabase(url);
 
             String url2 = bench.newDatabase();
             Benchmark.plainUsersTable(url2, rows);
-            Result classic = measure(url2, () -> Benchmark.sql(url2, s.classic().split("; ")));
+            Result classic = measure(url2, () -> {
+                long start = System.nanoTime();
+                Benchmark.sql(url2, s.classic().split("; "));
+                return List.of(new Segment(ALTER, start, System.nanoTime()));
+            });
             bench.println(row(s.name(), "plain ALTER TABLE", classic));
+            bench.dropDatabase(url2);
+            System.out.println("  (" + s.name() + ": pgroll " + durations(ours) + "; plain " + durations(classic) + ")");
         }
         bench.println("");
     }
 
+    /** A stretch of a change's run, in {@link System#nanoTime()}; a phase may have several (start DDL has two). */
+    private record Segment(String phase, long from, long until) {
+    }
+
+    /**
+     * The phases of a pgroll start and complete: the backfill spans the BackfillProgress events, each sent when a
+     * batch has ended; a change without a backfill has none.
+     */
+    private static List<Segment> pgrollPhases(long start, List<Long> batchesDone, long complete, long end) {
+        List<Segment> phases = new ArrayList<>();
+        if (batchesDone.isEmpty()) {
+            phases.add(new Segment(START_DDL, start, complete));
+        } else {
+            long first = batchesDone.get(0);
+            long last = batchesDone.get(batchesDone.size() - 1);
+            phases.add(new Segment(START_DDL, start, first));
+            phases.add(new Segment(BACKFILL, first, last));
+            phases.add(new Segment(START_DDL, last, complete));
+        }
+        phases.add(new Segment(COMPLETE, complete, end));
+        return phases;
+    }
+
     private static String row(String change, String tool, Result r) {
-        return String.format(Locale.ROOT, "| %s | %s | %.2f | %,d | %d | %.1f | %.1f |", change, tool, r.seconds,
-                r.transactions, r.failed, r.p99Millis, r.maxMillis);
+        StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %s | %s | %.2f | %,d | %d |", change, tool,
+                r.seconds, r.transactions, r.failed));
+        for (String phase : PHASES) {
+            Latency l = r.latencies.get(phase);
+            row.append(l == null ? " – |" : String.format(Locale.ROOT, " %.1f / %.1f |", l.p99Millis, l.maxMillis));
+        }
+        return row.toString();
+    }
+
+    private static String durations(Result r) {
+        return String.join(", ", r.phaseSeconds.entrySet().stream()
+                .map(e -> String.format(Locale.ROOT, "%s %.2f s", e.getKey(), e.getValue())).toList());
     }
 
     @FunctionalInterface
     private interface Change {
-        void run() throws Exception;
+        /** Runs the change; returns its phases. */
+        List<Segment> run() throws Exception;
     }
 
-    private record Result(double seconds, long transactions, long failed, double p99Millis, double maxMillis) {
+    private record Latency(double p99Millis, double maxMillis) {
+    }
+
+    private record Result(double seconds, long transactions, long failed, Map<String, Latency> latencies,
+                          Map<String, Double> phaseSeconds) {
     }
 
     private Result measure(String url, Change change) throws Exception {
@@ -113,43 +183,76 @@ final class ClientImpact {
             c.start();
         }
         Thread.sleep(1000);
-        long t0 = System.nanoTime();
-        for (Client c : clients) {
-            c.record = true;
-        }
-        double seconds;
+        List<Segment> phases;
         try {
-            change.run();
-            seconds = (System.nanoTime() - t0) / 1e9;
+            phases = change.run();
+            // lets a transaction stalled until the end of the change finish, so that its latency is counted
             Thread.sleep(500);
         } finally {
             running.set(false);
         }
-        long[] all = new long[0];
+        long from = phases.stream().mapToLong(Segment::from).min().orElseThrow();
+        long until = phases.stream().mapToLong(Segment::until).max().orElseThrow();
+        Map<String, Stamps> byPhase = new LinkedHashMap<>();
+        long transactions = 0;
         long failed = 0;
         for (Client c : clients) {
             c.join();
-            long[] mine = Arrays.copyOf(c.latencies, c.count);
-            long[] merged = Arrays.copyOf(all, all.length + mine.length);
-            System.arraycopy(mine, 0, merged, all.length, mine.length);
-            all = merged;
-            failed += c.failed;
+            for (int i = 0; i < c.begins.size; i++) {
+                long begin = c.begins.values[i];
+                for (Segment s : phases) {
+                    if (begin >= s.from && begin < s.until) {
+                        byPhase.computeIfAbsent(s.phase, p -> new Stamps()).add(c.ends.values[i] - begin);
+                        transactions++;
+                        break;
+                    }
+                }
+            }
+            for (int i = 0; i < c.failures.size; i++) {
+                if (c.failures.values[i] >= from && c.failures.values[i] < until) {
+                    failed++;
+                }
+            }
         }
-        Arrays.sort(all);
-        double p99 = all.length == 0 ? 0 : all[(int) Math.min(all.length - 1, Math.ceil(all.length * 0.99) - 1)] / 1e6;
-        double max = all.length == 0 ? 0 : all[all.length - 1] / 1e6;
-        return new Result(seconds, all.length, failed, p99, max);
+        Map<String, Latency> latencies = new LinkedHashMap<>();
+        byPhase.forEach((phase, stamps) -> {
+            long[] all = Arrays.copyOf(stamps.values, stamps.size);
+            Arrays.sort(all);
+            latencies.put(phase, new Latency(all[(int) Math.min(all.length - 1, Math.ceil(all.length * 0.99) - 1)] / 1e6,
+                    all[all.length - 1] / 1e6));
+        });
+        Map<String, Double> phaseSeconds = new LinkedHashMap<>();
+        for (Segment s : phases) {
+            phaseSeconds.merge(s.phase, (s.until - s.from) / 1e9, Double::sum);
+        }
+        return new Result((until - from) / 1e9, transactions, failed, latencies, phaseSeconds);
     }
 
-    /** One client connection on the base table, touching only columns no change here alters (id, name). */
+    /** A growing array of nanoseconds, written by one client thread and read once it has ended. */
+    private static final class Stamps {
+        long[] values = new long[1 << 16];
+        int size;
+
+        void add(long value) {
+            if (size == values.length) {
+                values = Arrays.copyOf(values, size * 2);
+            }
+            values[size++] = value;
+        }
+    }
+
+    /**
+     * One client connection on the base table, touching only columns no change here alters (id, name). Records when
+     * each transaction began and ended, and when each failed one began, from its first to its last; the measurement
+     * keeps those begun during the change.
+     */
     private static final class Client extends Thread {
         private final String url;
         private final long rows;
         private final AtomicBoolean running;
-        volatile boolean record;
-        long[] latencies = new long[1 << 16];
-        int count;
-        long failed;
+        final Stamps begins = new Stamps();
+        final Stamps ends = new Stamps();
+        final Stamps failures = new Stamps();
 
         Client(String url, long rows, AtomicBoolean running) {
             this.url = url;
@@ -177,18 +280,15 @@ final class ClientImpact {
                             write.executeUpdate();
                         }
                     } catch (SQLException e) {
-                        if (record && failed++ < 3) {
+                        if (failures.size < 3) {
                             System.err.println("client transaction failed: " + e.getSQLState() + " "
                                     + e.getMessage().lines().findFirst().orElse(""));
                         }
+                        failures.add(t0);
                         continue;
                     }
-                    if (record) {
-                        if (count == latencies.length) {
-                            latencies = Arrays.copyOf(latencies, count * 2);
-                        }
-                        latencies[count++] = System.nanoTime() - t0;
-                    }
+                    begins.add(t0);
+                    ends.add(System.nanoTime());
                 }
             } catch (SQLException e) {
                 throw new IllegalStateException(e);
