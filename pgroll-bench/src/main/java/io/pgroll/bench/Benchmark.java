@@ -1,6 +1,7 @@
 package io.pgroll.bench;
 
 import io.pgroll.core.PgRoll;
+import io.pgroll.core.PgRollConfig;
 import io.pgroll.core.StartResult;
 import io.pgroll.core.PgRollListener;
 import io.pgroll.core.StartOptions;
@@ -14,6 +15,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,7 +36,8 @@ import java.util.stream.Stream;
  * <p>Arguments: {@code --sizes 100000,1000000,10000000} (backfill table sizes), {@code --rows 1000000} (table size
  * of the write runs), {@code --impact-rows N} (table size of the client-impact runs; default {@code --rows}),
  * {@code --wide-sizes 1000000,10000000} (sizes of the wide, indexed table), {@code --wide-fillfactors 100,70}
- * (fillfactors it is measured with), {@code --out bench/results}, {@code --skip-backfill}, {@code --skip-writes},
+ * (fillfactors it is measured with), {@code --lock-timeouts 500,100,50,20} (lock timeouts per DDL attempt, in ms,
+ * that the client-impact part compares behind long transactions; empty to skip), {@code --out bench/results}, {@code --skip-backfill}, {@code --skip-writes},
  * {@code --skip-impact}, {@code --skip-wide}.
  */
 public final class Benchmark {
@@ -51,6 +54,7 @@ public final class Benchmark {
         List<Long> sizes = List.of(100_000L, 1_000_000L, 10_000_000L);
         List<Long> wideSizes = List.of(1_000_000L, 10_000_000L);
         List<Long> fillfactors = List.of(100L, 70L);
+        List<Long> lockTimeouts = List.of(500L, 100L, 50L, 20L);
         long rows = 1_000_000L;
         Long impactRows = null;
         Path out = Path.of("bench/results");
@@ -65,6 +69,7 @@ public final class Benchmark {
                 case "--impact-rows" -> impactRows = Long.parseLong(args[++i]);
                 case "--wide-sizes" -> wideSizes = numbers(args[++i]);
                 case "--wide-fillfactors" -> fillfactors = numbers(args[++i]);
+                case "--lock-timeouts" -> lockTimeouts = numbers(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
                 case "--skip-impact" -> impact = false;
                 case "--skip-backfill" -> backfill = false;
@@ -95,7 +100,11 @@ public final class Benchmark {
             }
             if (impact) {
                 long t0 = System.nanoTime();
-                new ClientImpact(b, clientRows).run();
+                ClientImpact clientImpact = new ClientImpact(b, clientRows);
+                clientImpact.run();
+                if (!lockTimeouts.isEmpty()) {
+                    clientImpact.lockTimeouts(lockTimeouts.stream().map(Duration::ofMillis).toList());
+                }
                 took("client impact", t0);
             }
             if (wide) {
@@ -111,7 +120,7 @@ public final class Benchmark {
     }
 
     private static List<Long> numbers(String list) {
-        return Arrays.stream(list.split(",")).map(String::trim).map(Long::parseLong).toList();
+        return list.isBlank() ? List.of() : Arrays.stream(list.split(",")).map(String::trim).map(Long::parseLong).toList();
     }
 
     /** Tells on stdout, not in the report, how long a section took: a full run takes most of an hour. */
@@ -158,7 +167,11 @@ public final class Benchmark {
     }
 
     static PgRoll roll(String url, PgRollListener listener) {
-        PgRoll roll = PgRoll.configure().url(url).listener(listener).load();
+        return roll(url, PgRollConfig.DEFAULT_LOCK_TIMEOUT, listener);
+    }
+
+    static PgRoll roll(String url, Duration lockTimeout, PgRollListener listener) {
+        PgRoll roll = PgRoll.configure().url(url).lockTimeout(lockTimeout).listener(listener).load();
         roll.init();
         return roll;
     }

@@ -1,12 +1,14 @@
 package io.pgroll.bench;
 
 import io.pgroll.core.PgRoll;
+import io.pgroll.core.PgRollConfig;
 import io.pgroll.core.PgRollEvent;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -88,30 +90,13 @@ final class ClientImpact {
         bench.println("| change | tool | change s | client tx | failed | "
                 + String.join(" | ", PHASES.stream().map(p -> p + " p99 / max ms").toList()) + " |");
         bench.println("|---|---|---:|---:|---:|" + "---:|".repeat(PHASES.size()));
-        int n = 2;
         for (Scenario s : SCENARIOS) {
-            String url = bench.newDatabase();
-            List<Long> batchesDone = new ArrayList<>();
-            PgRoll roll = Benchmark.roll(url, event -> {
-                if (event instanceof PgRollEvent.BackfillProgress) {
-                    batchesDone.add(System.nanoTime());
-                }
-            });
-            Benchmark.usersTable(roll, url, "users", rows);
-            String name = String.format(Locale.ROOT, "%02d_change", n++);
-            Result ours = measure(url, () -> {
-                long start = System.nanoTime();
-                Benchmark.start(roll, name, s.migration());
-                long complete = System.nanoTime();
-                roll.complete();
-                return pgrollPhases(start, batchesDone, complete, System.nanoTime());
-            });
+            Result ours = measurePgroll(s, PgRollConfig.DEFAULT_LOCK_TIMEOUT, false);
             bench.println(row(s.name(), "pgroll (start + complete)", ours));
-            bench.dropDatabase(url);
 
             String url2 = bench.newDatabase();
             Benchmark.plainUsersTable(url2, rows);
-            Result classic = measure(url2, () -> {
+            Result classic = measure(url2, false, () -> {
                 long start = System.nanoTime();
                 Benchmark.sql(url2, s.classic().split("; "));
                 return List.of(new Segment(ALTER, start, System.nanoTime()));
@@ -119,6 +104,58 @@ final class ClientImpact {
             bench.println(row(s.name(), "plain ALTER TABLE", classic));
             bench.dropDatabase(url2);
             System.out.println("  (" + s.name() + ": pgroll " + durations(ours) + "; plain " + durations(classic) + ")");
+        }
+        bench.println("");
+    }
+
+    /**
+     * pgroll applying the scenario's change to a fresh table, with {@code lockTimeout} for each DDL attempt, while
+     * the clients run, and, with {@code longTransactions}, a session that keeps reading the table in transactions
+     * that last 300 ms (a report, say), behind which a DDL statement must wait for its lock.
+     */
+    private Result measurePgroll(Scenario s, Duration lockTimeout, boolean longTransactions) throws Exception {
+        String url = bench.newDatabase();
+        List<Long> batchesDone = new ArrayList<>();
+        PgRoll roll = Benchmark.roll(url, lockTimeout, event -> {
+            if (event instanceof PgRollEvent.BackfillProgress) {
+                batchesDone.add(System.nanoTime());
+            }
+        });
+        Benchmark.usersTable(roll, url, "users", rows);
+        Result result = measure(url, longTransactions, () -> {
+            long start = System.nanoTime();
+            Benchmark.start(roll, "02_change", s.migration());
+            long complete = System.nanoTime();
+            roll.complete();
+            return pgrollPhases(start, batchesDone, complete, System.nanoTime());
+        });
+        bench.dropDatabase(url);
+        return result;
+    }
+
+    /**
+     * The lever for stalls behind a waiting DDL statement: every client that touches the table queues behind the
+     * statement's lock request until it gets the lock or gives up at lock_timeout, after which pgroll retries with
+     * backoff. A shorter timeout per attempt bounds that queueing.
+     */
+    void lockTimeouts(List<Duration> timeouts) throws Exception {
+        Scenario s = SCENARIOS.get(0);
+        bench.println("## Lock timeout per DDL attempt, behind long transactions (" + String.format(Locale.ROOT, "%,d",
+                rows) + " rows)");
+        bench.println("");
+        bench.println("The clients above, plus one session that reads the table in transactions of 300 ms, one every "
+                + "0.5 s, while pgroll applies `" + s.name() + "` with each lock timeout: a DDL statement that "
+                + "arrives during such a transaction waits for it, and the clients queue behind the waiting "
+                + "statement until it gets its lock or times out and retries later.");
+        bench.println("");
+        List<String> phases = List.of(START_DDL, BACKFILL, COMPLETE);
+        bench.println("| lock timeout | change s | client tx | failed | "
+                + String.join(" | ", phases.stream().map(p -> p + " p99 / max ms").toList()) + " |");
+        bench.println("|---:|---:|---:|---:|" + "---:|".repeat(phases.size()));
+        for (Duration timeout : timeouts) {
+            Result r = measurePgroll(s, timeout, true);
+            bench.println("| " + timeout.toMillis() + " ms |" + cells(r, phases));
+            System.out.println("  (lock timeout " + timeout.toMillis() + " ms: " + durations(r) + ")");
         }
         bench.println("");
     }
@@ -147,13 +184,18 @@ final class ClientImpact {
     }
 
     private static String row(String change, String tool, Result r) {
-        StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %s | %s | %.2f | %,d | %d |", change, tool,
-                r.seconds, r.transactions, r.failed));
-        for (String phase : PHASES) {
+        return "| " + change + " | " + tool + " |" + cells(r, PHASES);
+    }
+
+    /** The cells after the first ones: change s, client tx, failed, and p99 / max of each phase. */
+    private static String cells(Result r, List<String> phases) {
+        StringBuilder cells = new StringBuilder(String.format(Locale.ROOT, " %.2f | %,d | %d |", r.seconds,
+                r.transactions, r.failed));
+        for (String phase : phases) {
             Latency l = r.latencies.get(phase);
-            row.append(l == null ? " – |" : String.format(Locale.ROOT, " %.1f / %.1f |", l.p99Millis, l.maxMillis));
+            cells.append(l == null ? " – |" : String.format(Locale.ROOT, " %.1f / %.1f |", l.p99Millis, l.maxMillis));
         }
-        return row.toString();
+        return cells.toString();
     }
 
     private static String durations(Result r) {
@@ -174,13 +216,17 @@ final class ClientImpact {
                           Map<String, Double> phaseSeconds) {
     }
 
-    private Result measure(String url, Change change) throws Exception {
+    private Result measure(String url, boolean longTransactions, Change change) throws Exception {
         AtomicBoolean running = new AtomicBoolean(true);
         List<Client> clients = new ArrayList<>();
         for (int i = 0; i < CLIENTS; i++) {
             Client c = new Client(url, rows, running);
             clients.add(c);
             c.start();
+        }
+        Thread reporter = new Thread(() -> longTransactions(url, running));
+        if (longTransactions) {
+            reporter.start();
         }
         Thread.sleep(1000);
         List<Segment> phases;
@@ -190,6 +236,9 @@ final class ClientImpact {
             Thread.sleep(500);
         } finally {
             running.set(false);
+        }
+        if (longTransactions) {
+            reporter.join();
         }
         long from = phases.stream().mapToLong(Segment::from).min().orElseThrow();
         long until = phases.stream().mapToLong(Segment::until).max().orElseThrow();
@@ -226,6 +275,23 @@ final class ClientImpact {
             phaseSeconds.merge(s.phase, (s.until - s.from) / 1e9, Double::sum);
         }
         return new Result((until - from) / 1e9, transactions, failed, latencies, phaseSeconds);
+    }
+
+    private static void longTransactions(String url, AtomicBoolean running) {
+        try (Connection c = DriverManager.getConnection(url); java.sql.Statement s = c.createStatement()) {
+            while (running.get()) {
+                c.setAutoCommit(false);
+                s.execute("SELECT count(*) FROM users WHERE id <= 1000");
+                s.execute("SELECT pg_sleep(0.3)");
+                c.commit();
+                c.setAutoCommit(true);
+                Thread.sleep(200);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** A growing array of nanoseconds, written by one client thread and read once it has ended. */

@@ -66,7 +66,7 @@ public final class PgRollCommand {
             description = "Postgres schema holding pgroll's state (env PGROLL_STATE_SCHEMA; default: ${DEFAULT-VALUE})")
     String stateSchema;
 
-    @Option(names = "--lock-timeout", scope = ScopeType.INHERIT, paramLabel = "MS", defaultValue = "500",
+    @Option(names = "--lock-timeout", scope = ScopeType.INHERIT, paramLabel = "MS", defaultValue = "50",
             description = "lock_timeout in milliseconds for pgroll's DDL, 0 to keep the server's "
                     + "(env PGROLL_LOCK_TIMEOUT; default: ${DEFAULT-VALUE})")
     int lockTimeoutMs;

@@ -61,7 +61,7 @@ public final class PgRollBuilder {
         return this;
     }
 
-    /** lock_timeout of pgroll's DDL, retried with backoff when it expires; zero keeps the server's. Default 500 ms. */
+    /** lock_timeout of pgroll's DDL, retried with backoff when it expires; zero keeps the server's. Default 50 ms. */
     public PgRollBuilder lockTimeout(Duration lockTimeout) {
         this.lockTimeout = lockTimeout;
         return this;

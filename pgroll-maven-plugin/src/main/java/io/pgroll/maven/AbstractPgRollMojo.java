@@ -50,7 +50,7 @@ abstract class AbstractPgRollMojo extends AbstractMojo {
     String stateSchema;
 
     /** {@code lock_timeout} of pgroll's DDL in milliseconds; 0 keeps the server's (command line {@code --lock-timeout}). */
-    @Parameter(property = "pgroll.lockTimeout", defaultValue = "500")
+    @Parameter(property = "pgroll.lockTimeout", defaultValue = "50")
     long lockTimeout;
 
     /** A role to {@code SET ROLE} to before running DDL (command line {@code --role}). */

@@ -53,7 +53,7 @@ public class PgRollProperties {
     private String stateSchema = "pgroll";
 
     /** lock_timeout of pgroll's DDL, retried with backoff when it expires; zero keeps the server's. */
-    private Duration lockTimeout = Duration.ofMillis(500);
+    private Duration lockTimeout = Duration.ofMillis(50);
 
     /** A role to SET ROLE to before running DDL. */
     private String role;

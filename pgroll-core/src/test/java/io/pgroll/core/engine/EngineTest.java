@@ -23,6 +23,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 class EngineTest extends HarnessTest {
@@ -58,6 +59,55 @@ class EngineTest extends HarnessTest {
         assertTrue(waitedMs >= 1500, "start should have waited for the lock, waited " + waitedMs + " ms");
         assertEquals("1", h.scalar(h.version("02_add"), "SELECT count(*) FROM pg_attribute WHERE attname = 'n' "
                 + "AND attrelid = '" + h.version("02_add") + ".items'::regclass"));
+    }
+
+    /**
+     * Clients queue behind a DDL statement waiting for its lock; with the default 50 ms per attempt a client reading
+     * the table is held up briefly, however long the transaction that blocks the DDL lasts (with pgroll's 500 ms
+     * default it would wait about 500 ms at the first attempt).
+     */
+    @Test
+    void clientsQueueOnlyBrieflyBehindADdlStatementThatWaitsForALongTransaction() throws Exception {
+        h.startAndComplete("01_create", CREATE);
+        h.execRaw("INSERT INTO " + Sql.qualified(h.schema, "items") + " (label) VALUES ('a')");
+        CountDownLatch open = new CountDownLatch(1);
+        AtomicBoolean running = new AtomicBoolean(true);
+        Thread report = new Thread(() -> {
+            try (Connection c = TestPostgres.connect(h.url); Statement s = c.createStatement()) {
+                c.setAutoCommit(false);
+                s.execute("SELECT count(*) FROM " + Sql.qualified(h.schema, "items"));
+                open.countDown();
+                Thread.sleep(1500);
+                c.commit();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        long[] worstMs = {0};
+        Thread client = new Thread(() -> {
+            try (Connection c = TestPostgres.connect(h.url); Statement s = c.createStatement()) {
+                while (running.get()) {
+                    long t0 = System.nanoTime();
+                    s.executeQuery("SELECT label FROM " + Sql.qualified(h.schema, "items") + " WHERE id = 1").close();
+                    worstMs[0] = Math.max(worstMs[0], (System.nanoTime() - t0) / 1_000_000);
+                    Thread.sleep(5);
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        report.start();
+        open.await();
+        client.start();
+        PgRoll roll = PgRoll.open(PgRollConfig.of(h.url).withSchema(h.schema));
+        roll.start(Harness.migration("02_add", """
+                {"operations":[{"add_column":{"table":"items","column":{"name":"n","type":"int","default":"1"}}}]}"""),
+                StartOptions.defaults());
+        running.set(false);
+        report.join();
+        client.join();
+        assertEquals("1", h.scalar(h.version("02_add"), "SELECT n FROM items WHERE id = 1"));
+        assertTrue(worstMs[0] < 300, "a client waited " + worstMs[0] + " ms behind the DDL");
     }
 
     @Test
