@@ -35,7 +35,7 @@ import java.util.stream.Stream;
  *
  * <p>Arguments: {@code --sizes 100000,1000000,10000000} (backfill table sizes), {@code --rows 1000000} (table size
  * of the write runs), {@code --impact-rows N} (table size of the client-impact runs; default {@code --rows}),
- * {@code --wide-sizes 1000000,10000000} (sizes of the wide, indexed table), {@code --wide-fillfactors 100,70}
+ * {@code --wide-sizes 1000000,10000000} (sizes of the wide, indexed table), {@code --wide-fillfactors 100} (e.g. {@code 100,70})
  * (fillfactors it is measured with), {@code --lock-timeouts 500,100,50,20} (lock timeouts per DDL attempt, in ms,
  * that the client-impact part compares behind long transactions; empty to skip), {@code --out bench/results}, {@code --skip-backfill}, {@code --skip-writes},
  * {@code --skip-impact}, {@code --skip-wide}.
@@ -53,7 +53,7 @@ public final class Benchmark {
     public static void main(String[] args) throws Exception {
         List<Long> sizes = List.of(100_000L, 1_000_000L, 10_000_000L);
         List<Long> wideSizes = List.of(1_000_000L, 10_000_000L);
-        List<Long> fillfactors = List.of(100L, 70L);
+        List<Long> fillfactors = List.of(100L);
         List<Long> lockTimeouts = List.of(500L, 100L, 50L, 20L);
         long rows = 1_000_000L;
         Long impactRows = null;
