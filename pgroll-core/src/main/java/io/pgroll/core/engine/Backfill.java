@@ -11,6 +11,7 @@ import io.pgroll.core.plan.TriggerSpec;
 import io.pgroll.core.plan.Triggers;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -52,6 +53,7 @@ final class Backfill {
     private final StartOptions options;
     private final Progress progress;
     private final Journal journal;
+    private final BackfillThrottle throttle;
     /** Per table, the cursor as last saved in the journal (see {@link Cursor}). */
     private final Map<String, Cursor> cursors = new HashMap<>();
 
@@ -61,6 +63,7 @@ final class Backfill {
         this.schema = schema;
         this.options = options;
         this.journal = journal;
+        this.throttle = new BackfillThrottle(runner, options, progress);
     }
 
     /**
@@ -98,6 +101,7 @@ final class Backfill {
         String regclass = Sql.qualified(schema, table);
         long total = estimateRows(regclass);
         long t0 = System.nanoTime();
+        throttle.begin(table);
         return withTriggersAside(() -> {
             List<KeyColumn> key = identity(regclass);
             long done = key.isEmpty()
@@ -124,6 +128,7 @@ final class Backfill {
         }
         String regclass = Sql.qualified(schema, table);
         long t0 = System.nanoTime();
+        throttle.begin(table);
         return withTriggersAside(() -> {
             long rows = byPosition(table, regclass, update(regclass, ups), 0, CATCH_UP);
             LOG.info("backfill of {}: {} rows written meanwhile by others rewritten in {} s", table, rows, seconds(t0));
@@ -343,6 +348,7 @@ final class Backfill {
     }
 
     private void pause() {
+        throttle.afterBatch();
         if (options.batchDelay().isZero()) {
             return;
         }
@@ -383,9 +389,16 @@ final class Backfill {
         }
     }
 
-    /** Hears after every batch how far the backfill of a table is; the last report of a table repeats its numbers. */
-    @FunctionalInterface
+    /**
+     * Hears after every batch how far the backfill of a table is (the last report of a table repeats its numbers), and
+     * when the backfill waits for standbys (see {@link BackfillThrottle}).
+     */
     interface Progress {
         void update(String table, long rowsDone, long rowsTotal);
+
+        /** Sent when a wait begins and again now and then while it lasts. */
+        void waiting(String table, String reason);
+
+        void resumed(String table, Duration waited);
     }
 }
