@@ -1,5 +1,6 @@
 package io.pgroll.cli;
 
+import io.pgroll.core.PgRollException;
 import io.pgroll.core.StartOptions;
 import java.time.Duration;
 import picocli.CommandLine.Option;
@@ -16,4 +17,24 @@ final class BackfillOptions {
             converter = Converters.GoDurationConverter.class,
             description = "Pause between backfill batches, e.g. 100ms, 1s, 1m30s (default: ${DEFAULT-VALUE})")
     Duration batchDelay;
+
+    @Option(names = "--max-replica-lag", paramLabel = "DURATION", converter = Converters.GoDurationConverter.class,
+            description = "Between backfill batches, wait while a streaming standby's replay lag exceeds this, e.g. "
+                    + "500ms, 5s; seeing the standbys takes a superuser or pg_monitor (default: off)")
+    Duration maxReplicaLag;
+
+    @Option(names = "--max-wal-rate", paramLabel = "RATE", defaultValue = "0",
+            converter = Converters.ByteSizeConverter.class,
+            description = "WAL the backfill writes per second at most on average: bytes, or with a unit B, kB, MB, "
+                    + "GB, TB as in postgresql.conf, e.g. 16MB; 0 for no limit (default: ${DEFAULT-VALUE})")
+    long maxWalRate;
+
+    /** {@code options} with the throttles of these flags. */
+    StartOptions throttled(StartOptions options) {
+        if (maxReplicaLag != null && maxReplicaLag.isNegative()) {
+            throw new PgRollException("--max-replica-lag must not be negative, got "
+                    + GoDuration.format(maxReplicaLag));
+        }
+        return options.withMaxReplicaLag(maxReplicaLag).withMaxWalRate(maxWalRate);
+    }
 }

@@ -41,7 +41,8 @@ final class MigrateCommand extends BaseCommand {
         PgRollCommand root = root();
         List<Migration> local = MigrationReader.readDirectory(env().resolve(directory));
         BackfillProgressLine progress = new BackfillProgressLine(env().err(), env().interactive());
-        var options = root.startOptions(skipValidation, backfill.batchSize, backfill.batchDelay);
+        var options = backfill.throttled(
+                root.startOptions(skipValidation, backfill.batchSize, backfill.batchDelay));
         MigrateResult result = root.withPgRoll(progress, pgroll -> {
             try {
                 return pgroll.migrate(local, complete, expectOne, options, force);

@@ -31,7 +31,8 @@ final class StartCommand extends BaseCommand {
         // parse before touching the database, so file errors never depend on connectivity
         Migration migration = MigrationReader.read(env().resolve(file));
         BackfillProgressLine progress = new BackfillProgressLine(env().err(), env().interactive());
-        var options = root.startOptions(skipValidation, backfill.batchSize, backfill.batchDelay);
+        var options = backfill.throttled(
+                root.startOptions(skipValidation, backfill.batchSize, backfill.batchDelay));
         String message = root.withPgRoll(progress, pgroll -> {
             StartResult result;
             try {

@@ -170,7 +170,8 @@ final class BackfillThrottle {
             warnOnce(unreadable
                     ? "cannot see the standbys' positions in pg_stat_replication (the role needs pg_monitor or "
                             + "pg_read_all_stats); the backfill does not wait for standbys"
-                    : "no streaming standby is visible in pg_stat_replication; the backfill does not wait for standbys");
+                    : "no streaming standby is visible in pg_stat_replication; the backfill does not wait for "
+                            + "standbys");
         }
         while (!notes.isEmpty() && notes.peekFirst().lsn() <= replayedByAll) {
             notes.removeFirst(); // every standby has replayed it: it can no longer date any lag

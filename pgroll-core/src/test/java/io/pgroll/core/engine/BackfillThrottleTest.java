@@ -68,7 +68,8 @@ class BackfillThrottleTest {
                 {"operations":[{"add_column":{"table":"items","up":"upper(name)",
                   "column":{"name":"label","type":"text"}}}]}"""), options));
         try {
-            await(() -> events.stream().anyMatch(PgRollEvent.BackfillWaiting.class::isInstance), "the backfill waiting");
+            await(() -> events.stream().anyMatch(PgRollEvent.BackfillWaiting.class::isInstance),
+                    "the backfill waiting");
             long doneWhenWaiting = rowsDone(events);
             String standbyLag = scalar(replica.primaryUrl("postgres"),
                     "SELECT replay_lag::text FROM pg_stat_replication");
@@ -147,7 +148,8 @@ class BackfillThrottleTest {
     }
 
     /** The WAL that starting {@code migration} wrote (adding a column to {@code table}), and its duration in s. */
-    private static double[] backfillRate(String url, PgRoll roll, String migration, String table, StartOptions options) {
+    private static double[] backfillRate(String url, PgRoll roll, String migration, String table,
+                                         StartOptions options) {
         String lsn = "SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')";
         double before = Double.parseDouble(scalar(url, lsn));
         long t0 = System.nanoTime();
@@ -158,7 +160,10 @@ class BackfillThrottleTest {
         return new double[] {Double.parseDouble(scalar(url, lsn)) - before, seconds};
     }
 
-    /** Initialises pgroll (again: it is idempotent), then creates {@code table} (id, name) by a migration and fills it with {@code rows}. */
+    /**
+     * Initialises pgroll (again: it is idempotent), then creates {@code table} (id, name) by a migration and fills it
+     * with {@code rows} rows.
+     */
     private static void createItems(PgRoll roll, String url, String table, int rows) {
         roll.init();
         roll.start(Harness.migration("01_" + table, """
