@@ -81,7 +81,7 @@ final class BackfillProgressLine implements PgRollListener {
         }
     }
 
-    /** Prints a line of its own; the progress line, if drawn, is blanked out first and drawn again by the next report. */
+    /** Prints a line of its own; a progress line on screen is blanked out first, and drawn again by the next report. */
     private synchronized void notice(String text) {
         if (drawnLength > 0) {
             err.print("\r" + " ".repeat(drawnLength) + "\r");

@@ -158,7 +158,8 @@ class BackfillProgressLineTest {
     @Test
     void waitsForAStandbyAreToldOnLinesOfTheirOwn() {
         line.update("users", 1_000, 3_000);
-        line.onEvent(new PgRollEvent.BackfillWaiting("m", "users", "standby \"walreceiver\" replay lag 3.2 s > 1 s"));
+        line.onEvent(new PgRollEvent.BackfillWaiting("m", "users",
+                "standby \"walreceiver\" replay lag 3.2 s > 1 s"));
         now += 12_300 * MS;
         line.onEvent(new PgRollEvent.BackfillResumed("m", "users", Duration.ofMillis(12_300)));
         line.update("users", 2_000, 3_000);

@@ -77,6 +77,20 @@ abstract class AbstractPgRollMojo extends AbstractMojo {
     @Parameter(property = "pgroll.backfillBatchDelay", defaultValue = "0")
     long backfillBatchDelay;
 
+    /**
+     * Between backfill batches, wait while a streaming standby's replay lag exceeds this many milliseconds; 0 never
+     * waits (command line {@code --max-replica-lag}). Seeing the standbys takes a superuser or {@code pg_monitor}.
+     */
+    @Parameter(property = "pgroll.maxReplicaLag", defaultValue = "0")
+    long maxReplicaLag;
+
+    /**
+     * Bytes of WAL per second the backfill writes at most on average; 0 for no limit (command line
+     * {@code --max-wal-rate}).
+     */
+    @Parameter(property = "pgroll.maxWalRate", defaultValue = "0")
+    long maxWalRate;
+
     /** Skip the goal, e.g. in builds that have no database. */
     @Parameter(property = "pgroll.skip", defaultValue = "false")
     boolean skip;
@@ -170,7 +184,13 @@ abstract class AbstractPgRollMojo extends AbstractMojo {
 
     /** The start options the build configures (backfill batches), for the calls that take them explicitly. */
     final StartOptions startOptions() {
-        return new StartOptions(false, backfillBatchSize, Duration.ofMillis(backfillBatchDelay));
+        return new StartOptions(false, backfillBatchSize, Duration.ofMillis(backfillBatchDelay))
+                .withMaxReplicaLag(replicaLag()).withMaxWalRate(maxWalRate);
+    }
+
+    /** The parameter as the core takes it: null never waits (a negative value is left for the core to refuse). */
+    private Duration replicaLag() {
+        return maxReplicaLag == 0 ? null : Duration.ofMillis(maxReplicaLag);
     }
 
     private PgRollBuilder configure(ClassLoader projectClassLoader) {
@@ -184,6 +204,8 @@ abstract class AbstractPgRollMojo extends AbstractMojo {
                 .classLoader(projectClassLoader)
                 .backfillBatchSize(backfillBatchSize)
                 .backfillBatchDelay(Duration.ofMillis(backfillBatchDelay))
+                .maxReplicaLag(replicaLag())
+                .maxWalRate(maxWalRate)
                 .listener(new BackfillProgressLog(getLog()));
         if (role != null && !role.isBlank()) {
             builder.role(role);

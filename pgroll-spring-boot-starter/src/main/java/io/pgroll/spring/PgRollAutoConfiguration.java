@@ -50,9 +50,13 @@ public class PgRollAutoConfiguration {
                 .useVersionSchema(properties.isUseVersionSchema())
                 .locations(properties.getLocations().toArray(String[]::new))
                 .classLoader(resourceLoader.getClassLoader())
-                .backfillBatchDelay(properties.getBackfillBatchDelay());
+                .backfillBatchDelay(properties.getBackfillBatchDelay())
+                .maxReplicaLag(properties.getMaxReplicaLag());
         if (properties.getBackfillBatchSize() != null) {
             builder.backfillBatchSize(properties.getBackfillBatchSize());
+        }
+        if (properties.getMaxWalRate() != null) {
+            builder.maxWalRate(properties.getMaxWalRate().toBytes());
         }
         customizers.orderedStream().forEach(c -> c.customize(builder));
         return builder.load();
