@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +45,8 @@ final class BackfillThrottle {
     private static final long POLL_MILLIS = 200;
     /** How often a long wait is reported again. */
     private static final long REPORT_NANOS = Duration.ofSeconds(10).toNanos();
+    /** The walsender states of a standby that replays what it is sent (see the class comment). */
+    private static final Set<String> REPLAYING = Set.of("streaming", "catchup");
     private static final String STANDBYS = """
             SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint, r.pid, r.application_name, r.state,
                    pg_wal_lsn_diff(r.sent_lsn, '0/0')::bigint, pg_wal_lsn_diff(r.replay_lsn, '0/0')::bigint,
@@ -156,7 +159,7 @@ final class BackfillThrottle {
                 unreadable = true; // a role without pg_read_all_stats sees the pid only
                 continue;
             }
-            if (!List.of("streaming", "catchup").contains(row.get(3)) || row.get(5) == null) {
+            if (!REPLAYING.contains(row.get(3)) || row.get(5) == null) {
                 continue;
             }
             long replayed = Long.parseLong(row.get(5));

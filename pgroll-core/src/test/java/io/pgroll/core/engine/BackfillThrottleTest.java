@@ -34,6 +34,11 @@ import org.junit.jupiter.api.Test;
  */
 class BackfillThrottleTest {
 
+    /**
+     * Rows of the table whose backfill waits for the standby: in batches of 100, enough that the backfill is still
+     * running when the paused standby's lag passes 500 ms (after about a quarter of them on PostgreSQL 14 to 18).
+     */
+    private static final int ROWS = 80_000;
     private static StreamingReplica replica;
     private final ExecutorService background = Executors.newSingleThreadExecutor();
 
@@ -60,7 +65,7 @@ class BackfillThrottleTest {
             }
             events.add(event);
         }).load();
-        createItems(roll, url, "items", 30000);
+        createItems(roll, url, "items", ROWS);
         replica.awaitCaughtUp();
         replica.pauseReplay();
         StartOptions options = new StartOptions(false, 100, Duration.ZERO).withMaxReplicaLag(Duration.ofMillis(500));
@@ -71,17 +76,18 @@ class BackfillThrottleTest {
             await(() -> events.stream().anyMatch(PgRollEvent.BackfillWaiting.class::isInstance),
                     "the backfill waiting");
             long doneWhenWaiting = rowsDone(events);
-            String standbyLag = scalar(replica.primaryUrl("postgres"),
-                    "SELECT replay_lag::text FROM pg_stat_replication");
+            String replayLag = "SELECT replay_lag::text FROM pg_stat_replication";
+            String lagWhenWaiting = scalar(replica.primaryUrl("postgres"), replayLag);
             Thread.sleep(2000);
+            String lagLater = scalar(replica.primaryUrl("postgres"), replayLag);
             PgRollEvent.BackfillWaiting waiting = (PgRollEvent.BackfillWaiting) events.stream()
                     .filter(PgRollEvent.BackfillWaiting.class::isInstance).findFirst().orElseThrow();
-            System.out.printf("waiting after %d of 30000 rows: %s (pg_stat_replication.replay_lag %s)%n",
-                    doneWhenWaiting, waiting.reason(), standbyLag);
+            System.out.printf("waiting after %d of %d rows: %s (pg_stat_replication.replay_lag %s, 2 s later %s)%n",
+                    doneWhenWaiting, ROWS, waiting.reason(), lagWhenWaiting, lagLater);
             assertEquals("items", waiting.table());
             assertTrue(waiting.reason().startsWith("standby \"" + StreamingReplica.STANDBY_NAME + "\" replay lag "),
                     waiting.reason());
-            assertTrue(doneWhenWaiting > 0 && doneWhenWaiting < 30000, "waits between batches: " + doneWhenWaiting);
+            assertTrue(doneWhenWaiting > 0 && doneWhenWaiting < ROWS, "waits between batches: " + doneWhenWaiting);
             assertEquals(doneWhenWaiting, rowsDone(events), "no batch while the standby lags");
             assertFalse(start.isDone());
 
@@ -101,7 +107,7 @@ class BackfillThrottleTest {
         roll.complete();
         replica.awaitCaughtUp();
         String standby = replica.standbyUrl("lag");
-        assertEquals("30000", scalar(standby, "SELECT count(*) FROM items WHERE label = upper(name)"));
+        assertEquals(String.valueOf(ROWS), scalar(standby, "SELECT count(*) FROM items WHERE label = upper(name)"));
         assertEquals("0", scalar(standby, "SELECT count(*) FROM items WHERE label IS NULL"));
     }
 
