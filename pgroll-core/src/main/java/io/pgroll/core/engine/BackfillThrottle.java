@@ -124,9 +124,10 @@ final class BackfillThrottle {
         for (Standby worst = laggingStandby(); worst != null; worst = laggingStandby()) {
             long now = System.nanoTime();
             if (!waiting || now - reported >= REPORT_NANOS) {
-                // two decimals below a second, so that a lag just over a limit like 0.5 s does not read as equal
-                String reason = String.format(Locale.ROOT, worst.lag() < 1 ? "standby \"%s\" replay lag %.2f s > %s"
-                        : "standby \"%s\" replay lag %.1f s > %s", worst.name(), worst.lag(), seconds(maxReplicaLag));
+                // rounded up (to hundredths below a second), so that a lag just over the limit does not read as equal
+                double shown = worst.lag() < 1 ? Math.ceil(worst.lag() * 100) / 100 : Math.ceil(worst.lag() * 10) / 10;
+                String reason = String.format(Locale.ROOT, "standby \"%s\" replay lag %s s > %s", worst.name(),
+                        BigDecimal.valueOf(shown).stripTrailingZeros().toPlainString(), seconds(maxReplicaLag));
                 LOG.info("backfill of {} waits: {}", table, reason);
                 progress.waiting(table, reason);
                 waitStart = waiting ? waitStart : now;
@@ -182,7 +183,7 @@ final class BackfillThrottle {
         if (notes.isEmpty() || notes.peekLast().lsn() < currentLsn) {
             notes.addLast(new Note(currentLsn, now));
         }
-        return worst != null && worst.lag() * 1e9 > maxReplicaLag.toNanos() ? worst : null;
+        return worst != null && worst.lag() > maxReplicaLag.toMillis() / 1e3 ? worst : null;
     }
 
     /** A standby's replay lag in seconds (see the class comment for why it is not just replay_lag). */
