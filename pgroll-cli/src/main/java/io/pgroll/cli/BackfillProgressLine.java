@@ -16,6 +16,9 @@ import java.util.function.LongSupplier;
  * a report that repeats numbers not yet on screen: the core repeats a table's last numbers when the table is done, and
  * that repeat is the only sign of the end (the total is an estimate, so done == total is not), so the line never
  * stays on stale numbers while the rest of the migration runs.
+ *
+ * <p>A backfill that waits for a lagging standby, and goes on again, is told in a line of its own, terminal or not:
+ * waits can be long, and whoever reads a log wants to know why nothing moves.
  */
 final class BackfillProgressLine implements PgRollListener {
 
@@ -70,7 +73,23 @@ final class BackfillProgressLine implements PgRollListener {
     public void onEvent(PgRollEvent event) {
         if (event instanceof PgRollEvent.BackfillProgress batch) {
             update(batch.table(), batch.rowsDone(), batch.rowsTotal());
+        } else if (event instanceof PgRollEvent.BackfillWaiting waiting) {
+            notice("backfill of \"" + waiting.table() + "\" waits: " + waiting.reason());
+        } else if (event instanceof PgRollEvent.BackfillResumed resumed) {
+            notice("backfill of \"" + resumed.table() + "\" resumes after "
+                    + duration(resumed.waited().toMillis() / 1e3));
         }
+    }
+
+    /** Prints a line of its own; a progress line on screen is blanked out first, and drawn again by the next report. */
+    private synchronized void notice(String text) {
+        if (drawnLength > 0) {
+            err.print("\r" + " ".repeat(drawnLength) + "\r");
+            drawnLength = 0;
+            run.onScreen = false;
+        }
+        err.println(text);
+        err.flush();
     }
 
     synchronized void update(String table, long rowsDone, long rowsTotal) {

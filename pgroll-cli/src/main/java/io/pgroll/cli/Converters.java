@@ -2,6 +2,9 @@ package io.pgroll.cli;
 
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -46,6 +49,28 @@ final class Converters {
                 return GoDuration.parse(value);
             } catch (IllegalArgumentException e) {
                 throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** Sizes as postgresql.conf writes memory settings: bytes, or a whole number with B, kB, MB, GB or TB (1024s). */
+    static final class ByteSizeConverter implements ITypeConverter<Long> {
+        private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([A-Za-z]*)");
+        private static final Map<String, Long> UNITS = Map.of("", 1L, "B", 1L, "kB", 1L << 10, "MB", 1L << 20,
+                "GB", 1L << 30, "TB", 1L << 40);
+
+        @Override
+        public Long convert(String value) {
+            Matcher m = SIZE.matcher(value.trim());
+            Long unit = m.matches() ? UNITS.get(m.group(2)) : null;
+            if (unit == null) {
+                throw new TypeConversionException("invalid size '" + value + "' (expected bytes, or a whole number "
+                        + "with a unit B, kB, MB, GB or TB, e.g. 16MB)");
+            }
+            try {
+                return Math.multiplyExact(Long.parseLong(m.group(1)), unit);
+            } catch (ArithmeticException | NumberFormatException e) {
+                throw new TypeConversionException("size '" + value + "' is too large");
             }
         }
     }

@@ -157,7 +157,12 @@ public final class PgRollCommand {
             throw new PgRollException("--backfill-batch-target must be positive, got "
                     + GoDuration.format(backfill.batchTarget));
         }
-        return new StartOptions(skipValidation, backfill.batchSize, backfill.batchDelay, backfill.batchTarget);
+        if (backfill.maxReplicaLag != null && backfill.maxReplicaLag.isNegative()) {
+            throw new PgRollException("--max-replica-lag must not be negative, got "
+                    + GoDuration.format(backfill.maxReplicaLag));
+        }
+        return new StartOptions(skipValidation, backfill.batchSize, backfill.batchDelay, backfill.batchTarget,
+                backfill.maxReplicaLag, backfill.maxWalRate);
     }
 
     /** Log levels: warnings only, or pgroll's own events too with --verbose. Must run before the first logger. */

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import io.pgroll.core.PgRollEvent;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -151,5 +153,32 @@ class BackfillProgressLineTest {
         quiet.update("users", 1_000, 1_000);
         quiet.finish();
         assertEquals("", output());
+    }
+
+    @Test
+    void waitsForAStandbyAreToldOnLinesOfTheirOwn() {
+        line.update("users", 1_000, 3_000);
+        line.onEvent(new PgRollEvent.BackfillWaiting("m", "users",
+                "standby \"walreceiver\" replay lag 3.2 s > 1 s"));
+        now += 12_300 * MS;
+        line.onEvent(new PgRollEvent.BackfillResumed("m", "users", Duration.ofMillis(12_300)));
+        line.update("users", 2_000, 3_000);
+        line.finish();
+        List<String> screen = screen();
+        assertEquals(List.of("backfill of \"users\" waits: standby \"walreceiver\" replay lag 3.2 s > 1 s",
+                "backfill of \"users\" resumes after 12.3 s"), screen.subList(0, 2), output());
+        assertTrue(screen.get(2).startsWith("users: 2000 rows backfilled"), output());
+        assertEquals(3, screen.size(), output());
+    }
+
+    @Test
+    void waitsAreToldWithoutATerminalToo() {
+        BackfillProgressLine quiet = new BackfillProgressLine(err, false, () -> now);
+        quiet.update("users", 100, 1_000);
+        quiet.onEvent(new PgRollEvent.BackfillWaiting("m", "users", "standby \"s\" replay lag 0.75 s > 0.5 s"));
+        quiet.onEvent(new PgRollEvent.BackfillResumed("m", "users", Duration.ofSeconds(2)));
+        quiet.finish();
+        assertEquals("backfill of \"users\" waits: standby \"s\" replay lag 0.75 s > 0.5 s\n"
+                + "backfill of \"users\" resumes after 2.0 s\n", output().replace(System.lineSeparator(), "\n"));
     }
 }

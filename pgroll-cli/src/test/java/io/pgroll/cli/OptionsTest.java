@@ -7,12 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pgroll.core.PgRollConfig;
+import io.pgroll.core.PgRollException;
 import io.pgroll.core.PgRollListener;
+import io.pgroll.core.StartOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
+import picocli.CommandLine.TypeConversionException;
 
 class OptionsTest {
 
@@ -156,6 +159,8 @@ class OptionsTest {
                 {"start"},
                 {"start", "--backfill-batch-delay", "5x", "f.json"},
                 {"start", "--backfill-batch-size", "many", "f.json"},
+                {"start", "--max-replica-lag", "soon", "f.json"},
+                {"migrate", "--max-wal-rate", "16mb", "dir"},
                 {"--lock-timeout", "soon", "status"},
                 {"frobnicate"},
                 {},
@@ -194,5 +199,50 @@ class OptionsTest {
                 .keySet());
         assertEquals(java.util.List.copyOf(PgRollCommand.SUBCOMMANDS.keySet()),
                 java.util.List.copyOf(Main.commandLine(root, "--help").getSubcommands().keySet()));
+    }
+
+    @Test
+    void backfillThrottles() {
+        PgRollCommand root = new PgRollCommand(new Env(java.util.Map.of(), dir, System.out, System.err, false));
+        CommandLine.ParseResult pr = Main.commandLine(root).parseArgs("start", "--max-replica-lag", "1m30s",
+                "--max-wal-rate", "16MB", "f.yaml");
+        StartOptions options = root.startOptions(false,
+                ((StartCommand) pr.subcommand().commandSpec().userObject()).backfill);
+        assertEquals(Duration.ofSeconds(90), options.maxReplicaLag());
+        assertEquals(16L << 20, options.maxWalRate());
+
+        root = new PgRollCommand(new Env(java.util.Map.of(), dir, System.out, System.err, false));
+        pr = Main.commandLine(root).parseArgs("migrate", "dir");
+        options = root.startOptions(false, ((MigrateCommand) pr.subcommand().commandSpec().userObject()).backfill);
+        assertNull(options.maxReplicaLag(), "off by default");
+        assertEquals(0, options.maxWalRate(), "off by default");
+
+        root = new PgRollCommand(new Env(java.util.Map.of(), dir, System.out, System.err, false));
+        pr = Main.commandLine(root).parseArgs("start", "--max-replica-lag", "-1s", "f.yaml");
+        BackfillOptions negative = ((StartCommand) pr.subcommand().commandSpec().userObject()).backfill;
+        PgRollCommand negativeRoot = root;
+        assertEquals("--max-replica-lag must not be negative, got -1s", assertThrows(PgRollException.class,
+                () -> negativeRoot.startOptions(false, negative)).getMessage());
+    }
+
+    @Test
+    void walRatesTakePostgresUnits() {
+        Converters.ByteSizeConverter sizes = new Converters.ByteSizeConverter();
+        assertEquals(1_000_000L, sizes.convert("1000000"));
+        assertEquals(0L, sizes.convert("0"));
+        assertEquals(100L, sizes.convert("100B"));
+        assertEquals(512L << 10, sizes.convert("512kB"));
+        assertEquals(8L << 20, sizes.convert(" 8 MB"));
+        assertEquals(1L << 30, sizes.convert("1GB"));
+        assertEquals(2L << 40, sizes.convert("2TB"));
+        for (String bad : new String[] {"16mb", "16KB", "1.5GB", "-1MB", "MB", "", "16 XB"}) {
+            assertEquals("invalid size '" + bad + "' (expected bytes, or a whole number with a unit B, kB, MB, GB or "
+                    + "TB, e.g. 16MB)", assertThrows(TypeConversionException.class, () -> sizes.convert(bad))
+                    .getMessage());
+        }
+        assertEquals("size '9000000TB' is too large",
+                assertThrows(TypeConversionException.class, () -> sizes.convert("9000000TB")).getMessage());
+        Cli.Result r = new Cli(dir).run("start", "--max-wal-rate", "16mb", "f.json");
+        assertTrue(r.err().contains("Invalid value for option '--max-wal-rate': invalid size '16mb'"), r.toString());
     }
 }

@@ -27,6 +27,8 @@ public final class PgRollBuilder {
     private int backfillBatchSize = StartOptions.DEFAULT_BATCH_SIZE;
     private Duration backfillBatchDelay = Duration.ZERO;
     private Duration backfillBatchTarget = StartOptions.DEFAULT_BATCH_TARGET;
+    private Duration maxReplicaLag;
+    private long maxWalRate;
 
     PgRollBuilder() {
     }
@@ -121,6 +123,25 @@ public final class PgRollBuilder {
         return this;
     }
 
+    /**
+     * Between backfill batches, wait while a streaming standby's replay lag exceeds {@code lag} (command line
+     * {@code --max-replica-lag}); default null, never. Needs a superuser or a member of {@code pg_monitor} to see
+     * the standbys; for other roles pgroll warns once and does not wait.
+     */
+    public PgRollBuilder maxReplicaLag(Duration lag) {
+        this.maxReplicaLag = lag;
+        return this;
+    }
+
+    /**
+     * Bytes of WAL per second the backfill writes at most on average (command line {@code --max-wal-rate}); default
+     * 0, no limit.
+     */
+    public PgRollBuilder maxWalRate(long bytesPerSecond) {
+        this.maxWalRate = bytesPerSecond;
+        return this;
+    }
+
     /** The configured pgroll; it opens connections only when an operation runs. */
     public PgRoll load() {
         if (dataSource == null && url == null) {
@@ -132,7 +153,8 @@ public final class PgRollBuilder {
         PgRollConfig config = new PgRollConfig(url, schema, stateSchema, lockTimeout, role, useVersionSchema);
         List<PgRollListener> all = List.copyOf(listeners);
         PgRollListener listener = all.isEmpty() ? PgRollListener.NONE : event -> all.forEach(l -> l.onEvent(event));
-        StartOptions startOptions = new StartOptions(false, backfillBatchSize, backfillBatchDelay, backfillBatchTarget);
+        StartOptions startOptions = new StartOptions(false, backfillBatchSize, backfillBatchDelay, backfillBatchTarget,
+                maxReplicaLag, maxWalRate);
         ClassLoader loader = classLoader != null ? classLoader
                 : Objects.requireNonNullElse(Thread.currentThread().getContextClassLoader(),
                         PgRoll.class.getClassLoader());

@@ -1,5 +1,7 @@
 package io.pgroll.core;
 
+import java.time.Duration;
+
 /** What a {@link PgRollListener} hears about, in the order it happens. */
 public sealed interface PgRollEvent {
 
@@ -13,6 +15,19 @@ public sealed interface PgRollEvent {
     /** Rows of one table have been backfilled; sent after every batch. */
     record BackfillProgress(String migrationName, String table, long rowsDone, long rowsTotal)
             implements PgRollEvent {
+    }
+
+    /**
+     * The backfill of a table waits between two batches because a standby lags further behind than
+     * {@link StartOptions#maxReplicaLag()} allows; sent when the wait begins and about every 10 s while it lasts.
+     *
+     * @param reason what it waits for, e.g. {@code standby "replica1" replay lag 3.2 s > 1 s}
+     */
+    record BackfillWaiting(String migrationName, String table, String reason) implements PgRollEvent {
+    }
+
+    /** The backfill of a table goes on after a wait announced by {@link BackfillWaiting}. */
+    record BackfillResumed(String migrationName, String table, Duration waited) implements PgRollEvent {
     }
 
     /** A start finished: the new version schema exists beside the old one. */

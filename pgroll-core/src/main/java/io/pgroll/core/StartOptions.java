@@ -11,8 +11,14 @@ import java.time.Duration;
  * @param batchDelay      pause between backfill batches (pgroll {@code --backfill-batch-delay}, default 0)
  * @param batchTarget     how long an adaptively sized batch should take ({@code --backfill-batch-target}, default
  *                        {@link #DEFAULT_BATCH_TARGET}): a client writing a row the batch holds waits up to this long
+ * @param maxReplicaLag   between backfill batches, wait while a streaming standby's replay lag exceeds this; null (the
+ *                        default) never waits. Seeing the standbys takes a superuser or a member of
+ *                        {@code pg_monitor}; for other roles pgroll warns once and does not wait.
+ * @param maxWalRate      bytes of WAL per second that the backfill writes at most on average, sleeping after a batch
+ *                        as needed; 0 (the default) for no limit
  */
-public record StartOptions(boolean skipValidation, int batchSize, Duration batchDelay, Duration batchTarget) {
+public record StartOptions(boolean skipValidation, int batchSize, Duration batchDelay, Duration batchTarget,
+                           Duration maxReplicaLag, long maxWalRate) {
 
     /** Batches start at 5000 rows and adapt to take about {@code batchTarget} each. */
     public static final int AUTO_BATCH_SIZE = 0;
@@ -32,11 +38,17 @@ public record StartOptions(boolean skipValidation, int batchSize, Duration batch
         if (batchTarget.isNegative() || batchTarget.isZero()) {
             throw new PgRollException("backfill batch target must be positive, got " + batchTarget.toMillis() + " ms");
         }
+        if (maxReplicaLag != null && maxReplicaLag.isNegative()) {
+            throw new PgRollException("maxReplicaLag must not be negative, got " + maxReplicaLag);
+        }
+        if (maxWalRate < 0) {
+            throw new PgRollException("maxWalRate must not be negative, got " + maxWalRate);
+        }
     }
 
-    /** Options with the default batch target. */
+    /** Options with the default batch target and without backfill throttles. */
     public StartOptions(boolean skipValidation, int batchSize, Duration batchDelay) {
-        this(skipValidation, batchSize, batchDelay, DEFAULT_BATCH_TARGET);
+        this(skipValidation, batchSize, batchDelay, DEFAULT_BATCH_TARGET, null, 0);
     }
 
     public static StartOptions defaults() {
@@ -45,6 +57,16 @@ public record StartOptions(boolean skipValidation, int batchSize, Duration batch
 
     /** These options with another target duration for adaptively sized batches. */
     public StartOptions withBatchTarget(Duration target) {
-        return new StartOptions(skipValidation, batchSize, batchDelay, target);
+        return new StartOptions(skipValidation, batchSize, batchDelay, target, maxReplicaLag, maxWalRate);
+    }
+
+    /** These options with the given {@link #maxReplicaLag()}; null never waits for standbys. */
+    public StartOptions withMaxReplicaLag(Duration maxReplicaLag) {
+        return new StartOptions(skipValidation, batchSize, batchDelay, batchTarget, maxReplicaLag, maxWalRate);
+    }
+
+    /** These options with the given {@link #maxWalRate()} in bytes per second; 0 for no limit. */
+    public StartOptions withMaxWalRate(long bytesPerSecond) {
+        return new StartOptions(skipValidation, batchSize, batchDelay, batchTarget, maxReplicaLag, bytesPerSecond);
     }
 }

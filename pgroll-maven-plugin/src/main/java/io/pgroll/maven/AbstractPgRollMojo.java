@@ -81,6 +81,20 @@ abstract class AbstractPgRollMojo extends AbstractMojo {
     @Parameter(property = "pgroll.backfillBatchTarget", defaultValue = "50")
     long backfillBatchTarget;
 
+    /**
+     * Between backfill batches, wait while a streaming standby's replay lag exceeds this many milliseconds; 0 never
+     * waits (command line {@code --max-replica-lag}). Seeing the standbys takes a superuser or {@code pg_monitor}.
+     */
+    @Parameter(property = "pgroll.maxReplicaLag", defaultValue = "0")
+    long maxReplicaLag;
+
+    /**
+     * Bytes of WAL per second the backfill writes at most on average; 0 for no limit (command line
+     * {@code --max-wal-rate}).
+     */
+    @Parameter(property = "pgroll.maxWalRate", defaultValue = "0")
+    long maxWalRate;
+
     /** Skip the goal, e.g. in builds that have no database. */
     @Parameter(property = "pgroll.skip", defaultValue = "false")
     boolean skip;
@@ -175,7 +189,12 @@ abstract class AbstractPgRollMojo extends AbstractMojo {
     /** The start options the build configures (backfill batches), for the calls that take them explicitly. */
     final StartOptions startOptions() {
         return new StartOptions(false, backfillBatchSize, Duration.ofMillis(backfillBatchDelay),
-                Duration.ofMillis(backfillBatchTarget));
+                Duration.ofMillis(backfillBatchTarget), replicaLag(), maxWalRate);
+    }
+
+    /** The parameter as the core takes it: null never waits (a negative value is left for the core to refuse). */
+    private Duration replicaLag() {
+        return maxReplicaLag == 0 ? null : Duration.ofMillis(maxReplicaLag);
     }
 
     private PgRollBuilder configure(ClassLoader projectClassLoader) {
@@ -190,6 +209,8 @@ abstract class AbstractPgRollMojo extends AbstractMojo {
                 .backfillBatchSize(backfillBatchSize)
                 .backfillBatchDelay(Duration.ofMillis(backfillBatchDelay))
                 .backfillBatchTarget(Duration.ofMillis(backfillBatchTarget))
+                .maxReplicaLag(replicaLag())
+                .maxWalRate(maxWalRate)
                 .listener(new BackfillProgressLog(getLog()));
         if (role != null && !role.isBlank()) {
             builder.role(role);

@@ -40,6 +40,15 @@ class BackfillProgressLogTest {
         assertEquals(List.of(), logged);
     }
 
+    @Test
+    void waitsForAStandbyAreLogged() {
+        progress.onEvent(new PgRollEvent.BackfillWaiting("m", "books", "standby \"s\" replay lag 3.2 s > 1 s"));
+        progress.onEvent(new PgRollEvent.BackfillResumed("m", "books", Duration.ofMillis(12_340)));
+
+        assertEquals(List.of("backfill of \"books\" waits: standby \"s\" replay lag 3.2 s > 1 s",
+                "backfill of \"books\" resumes after 12.3 s"), logged);
+    }
+
     private void batch(String table, long rowsDone, long atSeconds) {
         now = Duration.ofSeconds(atSeconds).toNanos();
         progress.onEvent(new PgRollEvent.BackfillProgress("m", table, rowsDone, table.equals("books") ? 5000 : 100));

@@ -51,9 +51,13 @@ public class PgRollAutoConfiguration {
                 .locations(properties.getLocations().toArray(String[]::new))
                 .classLoader(resourceLoader.getClassLoader())
                 .backfillBatchDelay(properties.getBackfillBatchDelay())
-                .backfillBatchTarget(properties.getBackfillBatchTarget());
+                .backfillBatchTarget(properties.getBackfillBatchTarget())
+                .maxReplicaLag(properties.getMaxReplicaLag());
         if (properties.getBackfillBatchSize() != null) {
             builder.backfillBatchSize(properties.getBackfillBatchSize());
+        }
+        if (properties.getMaxWalRate() != null) {
+            builder.maxWalRate(properties.getMaxWalRate().toBytes());
         }
         customizers.orderedStream().forEach(c -> c.customize(builder));
         return builder.load();

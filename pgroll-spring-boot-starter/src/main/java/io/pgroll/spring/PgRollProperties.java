@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 /** Settings of the pgroll starter; each has pgroll's default. */
 @ConfigurationProperties("spring.pgroll")
@@ -72,6 +73,15 @@ public class PgRollProperties {
      * to this long.
      */
     private Duration backfillBatchTarget = Duration.ofMillis(50);
+
+    /**
+     * Between backfill batches, wait while a streaming standby's replay lag exceeds this; unset never waits. Seeing
+     * the standbys takes a superuser or a member of pg_monitor.
+     */
+    private Duration maxReplicaLag;
+
+    /** WAL the backfill writes per second at most on average, e.g. 16MB; unset for no limit. */
+    private DataSize maxWalRate;
 
     /** What to do with the migrations at startup. */
     private Strategy strategy = Strategy.START;
@@ -193,6 +203,22 @@ public class PgRollProperties {
 
     public void setBackfillBatchTarget(Duration backfillBatchTarget) {
         this.backfillBatchTarget = backfillBatchTarget;
+    }
+
+    public Duration getMaxReplicaLag() {
+        return maxReplicaLag;
+    }
+
+    public void setMaxReplicaLag(Duration maxReplicaLag) {
+        this.maxReplicaLag = maxReplicaLag;
+    }
+
+    public DataSize getMaxWalRate() {
+        return maxWalRate;
+    }
+
+    public void setMaxWalRate(DataSize maxWalRate) {
+        this.maxWalRate = maxWalRate;
     }
 
     public Strategy getStrategy() {

@@ -22,7 +22,8 @@ class PgRollConfigurationMetadataTest {
         assertThat(properties).containsKeys("spring.pgroll.enabled", "spring.pgroll.locations", "spring.pgroll.schema",
                 "spring.pgroll.state-schema", "spring.pgroll.lock-timeout", "spring.pgroll.role",
                 "spring.pgroll.use-version-schema", "spring.pgroll.backfill-batch-size",
-                "spring.pgroll.backfill-batch-delay", "spring.pgroll.backfill-batch-target", "spring.pgroll.strategy",
+                "spring.pgroll.backfill-batch-delay", "spring.pgroll.backfill-batch-target",
+                "spring.pgroll.max-replica-lag", "spring.pgroll.max-wal-rate", "spring.pgroll.strategy",
                 "spring.pgroll.pin-data-source",
                 "spring.pgroll.force-complete", "spring.pgroll.url", "spring.pgroll.user", "spring.pgroll.password");
         properties.entrySet().stream().filter(e -> e.getKey().startsWith("spring.pgroll."))

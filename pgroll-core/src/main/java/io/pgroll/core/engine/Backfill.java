@@ -54,6 +54,7 @@ final class Backfill {
     private final StartOptions options;
     private final Progress progress;
     private final Journal journal;
+    private final BackfillThrottle throttle;
     /** Per table, the cursor as last saved in the journal (see {@link Cursor}). */
     private final Map<String, Cursor> cursors = new HashMap<>();
 
@@ -63,6 +64,7 @@ final class Backfill {
         this.schema = schema;
         this.options = options;
         this.journal = journal;
+        this.throttle = new BackfillThrottle(runner, options, progress);
     }
 
     /**
@@ -100,6 +102,7 @@ final class Backfill {
         String regclass = Sql.qualified(schema, table);
         long total = estimateRows(regclass);
         long t0 = System.nanoTime();
+        throttle.begin(table);
         return withTriggersAside(() -> {
             List<KeyColumn> key = identity(regclass);
             long done = key.isEmpty()
@@ -126,6 +129,7 @@ final class Backfill {
         }
         String regclass = Sql.qualified(schema, table);
         long t0 = System.nanoTime();
+        throttle.begin(table);
         return withTriggersAside(() -> {
             long rows = byPosition(table, regclass, update(regclass, ups), 0, CATCH_UP);
             LOG.info("backfill of {}: {} rows written meanwhile by others rewritten in {} s", table, rows, seconds(t0));
@@ -345,6 +349,7 @@ final class Backfill {
     }
 
     private void pause() {
+        throttle.afterBatch();
         if (options.batchDelay().isZero()) {
             return;
         }
@@ -389,9 +394,16 @@ final class Backfill {
         }
     }
 
-    /** Hears after every batch how far the backfill of a table is; the last report of a table repeats its numbers. */
-    @FunctionalInterface
+    /**
+     * Hears after every batch how far the backfill of a table is (the last report of a table repeats its numbers), and
+     * when the backfill waits for standbys (see {@link BackfillThrottle}).
+     */
     interface Progress {
         void update(String table, long rowsDone, long rowsTotal);
+
+        /** Sent when a wait begins and again now and then while it lasts. */
+        void waiting(String table, String reason);
+
+        void resumed(String table, Duration waited);
     }
 }

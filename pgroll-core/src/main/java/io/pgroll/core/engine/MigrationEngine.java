@@ -18,6 +18,7 @@ import io.pgroll.core.migration.Migration;
 import io.pgroll.core.plan.Catalog;
 import io.pgroll.core.state.MigrationRecord;
 import io.pgroll.core.state.StateStore;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -76,8 +77,22 @@ public final class MigrationEngine {
      * kill, a lost connection): finished steps are skipped and the backfill goes on from its recorded cursors.
      */
     public StartResult start(Migration m, StartOptions options) {
-        Backfill.Progress progress = (table, done, total) ->
-                tell(new PgRollEvent.BackfillProgress(m.name(), table, done, total));
+        Backfill.Progress progress = new Backfill.Progress() {
+            @Override
+            public void update(String table, long rowsDone, long rowsTotal) {
+                tell(new PgRollEvent.BackfillProgress(m.name(), table, rowsDone, rowsTotal));
+            }
+
+            @Override
+            public void waiting(String table, String reason) {
+                tell(new PgRollEvent.BackfillWaiting(m.name(), table, reason));
+            }
+
+            @Override
+            public void resumed(String table, Duration waited) {
+                tell(new PgRollEvent.BackfillResumed(m.name(), table, waited));
+            }
+        };
         StartResult result = lock.exclusively(() -> {
             tell(new PgRollEvent.Starting(m.name()));
             return start.run(m, options, progress);
