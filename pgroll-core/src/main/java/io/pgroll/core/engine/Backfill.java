@@ -41,7 +41,6 @@ final class Backfill {
     static final int FIRST_ADAPTIVE_BATCH = 5000;
     private static final int MIN_BATCH = 100;
     static final int MAX_BATCH = 200_000;
-    private static final int CATCH_UP_FIRST_BATCH = 20_000;
     /** The passes over a table, as named in its cursor. */
     private static final String FILL = "fill";
     private static final String CATCH_UP = "catchUp";
@@ -57,6 +56,8 @@ final class Backfill {
     private final BackfillThrottle throttle;
     /** Per table, the cursor as last saved in the journal (see {@link Cursor}). */
     private final Map<String, Cursor> cursors = new HashMap<>();
+    /** Per table, the rows of the fill's last batch: how many rows one batch rewrites in the target time. */
+    private final Map<String, Integer> fillBatchRows = new HashMap<>();
 
     Backfill(StatementRunner runner, String schema, StartOptions options, Progress progress, Journal journal) {
         this.progress = progress;
@@ -243,6 +244,7 @@ final class Backfill {
             }
             lower = upper;
             sizer.record(System.nanoTime() - t0);
+            fillBatchRows.put(table, sizer.size());
             pause();
         }
     }
@@ -273,9 +275,11 @@ final class Backfill {
                 ? Double.parseDouble(sizes.get(2)) / Double.parseDouble(sizes.get(1))
                 : (double) Math.max(total, 1) / Math.max(1, Long.parseLong(sizes.get(0)));
         rowsPerPage = Math.max(1.0, rowsPerPage);
-        // The catch-up mostly reads (few rows need rewriting), so its ranges start wide and follow the time target
-        // whatever the configured batch size.
-        BatchSizer sizer = pass.equals(CATCH_UP) ? new BatchSizer(true, CATCH_UP_FIRST_BATCH, options.batchTarget())
+        // The catch-up follows the time target whatever the configured batch size, and never spans more rows than the
+        // fill rewrote in a batch of that target: clients' writes crowd in some ranges (the table's end, say), where
+        // every row needs rewriting, and a range grown over sparse ones would then hold its row locks far too long.
+        BatchSizer sizer = pass.equals(CATCH_UP)
+                ? BatchSizer.atMost(fillBatchRows.getOrDefault(table, FIRST_ADAPTIVE_BATCH), options.batchTarget())
                 : new BatchSizer(options);
         long done = 0;
         // The catch-up's condition; the fill's transactions as a constant array, so that each row's is looked up in a
@@ -297,6 +301,9 @@ final class Backfill {
             page += span;
             sizer.record(System.nanoTime() - t0);
             pause();
+        }
+        if (pass.equals(FILL)) {
+            fillBatchRows.put(table, sizer.size());
         }
         return done;
     }
@@ -365,17 +372,24 @@ final class Backfill {
     private static final class BatchSizer {
         private final boolean adaptive;
         private final long targetNanos;
+        private final int ceiling;
         private int size;
 
         BatchSizer(StartOptions options) {
             this(options.batchSize() == StartOptions.AUTO_BATCH_SIZE, options.batchSize() == StartOptions.AUTO_BATCH_SIZE
-                    ? FIRST_ADAPTIVE_BATCH : options.batchSize(), options.batchTarget());
+                    ? FIRST_ADAPTIVE_BATCH : options.batchSize(), MAX_BATCH, options.batchTarget());
         }
 
-        BatchSizer(boolean adaptive, int first, Duration target) {
+        private BatchSizer(boolean adaptive, int first, int ceiling, Duration target) {
             this.adaptive = adaptive;
             this.size = first;
+            this.ceiling = ceiling;
             this.targetNanos = target.toNanos();
+        }
+
+        /** Adaptive batches of at most {@code rows} rows, starting there. */
+        static BatchSizer atMost(int rows, Duration target) {
+            return new BatchSizer(true, rows, rows, target);
         }
 
         int size() {
@@ -390,7 +404,7 @@ final class Backfill {
             // Slow growth and quick shrinking: a batch that overshoots holds its rows' locks past the target, one that
             // undershoots costs only a little throughput.
             double factor = Math.max(0.25, Math.min(1.5, ratio));
-            size = (int) Math.max(MIN_BATCH, Math.min(MAX_BATCH, size * factor));
+            size = (int) Math.max(MIN_BATCH, Math.min(ceiling, size * factor));
         }
     }
 
