@@ -2,6 +2,7 @@ package io.pgroll.core.db;
 
 import io.pgroll.core.DatabaseException;
 import io.pgroll.core.PgRollException;
+import io.pgroll.core.explain.LockMode;
 import io.pgroll.core.explain.StatementClassifier;
 import io.pgroll.core.plan.Step;
 import java.sql.Connection;
@@ -34,6 +35,8 @@ public final class StatementRunner {
     private final Connection connection;
     private final LockRetry retry;
     private String savedLockTimeout;
+    /** Whether the session's deadlock_timeout was changed for a step (only a superuser may). */
+    private boolean deadlockTimeoutChanged;
 
     public StatementRunner(Connection connection, LockRetry retry) {
         this.connection = connection;
@@ -81,15 +84,16 @@ public final class StatementRunner {
     }
 
     /**
-     * Whether every statement of the step takes only locks that let clients read and write while it waits for them
-     * (CREATE INDEX CONCURRENTLY, VALIDATE CONSTRAINT): a waiting lock request holds up only the requests that
-     * conflict with it, so nobody queues behind these. They wait as long as it takes rather than time out, which for
-     * a concurrent index build would throw away the index built so far.
+     * Whether every statement of the step is one that waits for a SHARE UPDATE EXCLUSIVE lock and takes nothing that
+     * keeps clients from writing (CREATE INDEX CONCURRENTLY, VALIDATE CONSTRAINT, DROP INDEX CONCURRENTLY): a waiting
+     * lock request holds up only the requests that conflict with it, so nobody queues behind these. They wait as long
+     * as it takes rather than time out, which for a concurrent index build would throw away the index built so far.
      */
     static boolean queuesNoClient(Step step) {
         StatementClassifier classifier = new StatementClassifier("public");
         return step.statements().stream().map(classifier::classify).allMatch(effect -> effect.recognised()
-                && !effect.locks().isEmpty() && effect.locks().stream().noneMatch(l -> l.mode().blocksWrites()));
+                && effect.locks().stream().noneMatch(l -> l.mode().blocksWrites())
+                && effect.locks().stream().anyMatch(l -> l.mode() == LockMode.SHARE_UPDATE_EXCLUSIVE));
     }
 
     private Step withoutLockTimeout(Step step) throws SQLException {
@@ -138,6 +142,7 @@ public final class StatementRunner {
             try (Statement s = connection.createStatement()) {
                 for (String setting : settings) {
                     s.execute("SET " + setting);
+                    deadlockTimeoutChanged |= setting.startsWith("deadlock_timeout");
                 }
             }
             return step;
@@ -155,7 +160,10 @@ public final class StatementRunner {
     private void restoreTimeouts() {
         try (Statement s = connection.createStatement()) {
             s.execute("SET lock_timeout = " + savedLockTimeout);
-            s.execute("RESET deadlock_timeout");
+            if (deadlockTimeoutChanged) {
+                s.execute("RESET deadlock_timeout");
+                deadlockTimeoutChanged = false;
+            }
         } catch (SQLException e) {
             throw new SqlFailure("SET lock_timeout", e);
         }

@@ -35,6 +35,7 @@ class PatientStepsTest {
         assertFalse(StatementRunner.queuesNoClient(Step.sql("ALTER TABLE \"t\" VALIDATE CONSTRAINT \"c\"",
                 "ALTER TABLE \"t\" ALTER COLUMN \"a\" SET NOT NULL")));
         assertFalse(StatementRunner.queuesNoClient(Step.sql("DO $$ BEGIN PERFORM 1; END $$")));
+        assertFalse(StatementRunner.queuesNoClient(Step.sql("UPDATE \"t\" SET \"a\" = 1")));
     }
 
     @Test
