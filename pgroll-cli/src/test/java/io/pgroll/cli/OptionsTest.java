@@ -28,7 +28,7 @@ class OptionsTest {
         assertNull(root.postgresUrl);
         assertEquals("public", root.schema);
         assertEquals("pgroll", root.stateSchema);
-        assertEquals(500, root.lockTimeoutMs);
+        assertEquals(PgRollConfig.DEFAULT_LOCK_TIMEOUT.toMillis(), root.lockTimeoutMs);
         assertNull(root.role);
         assertTrue(root.useVersionSchema);
         assertFalse(root.verbose);
