@@ -97,7 +97,8 @@ public final class StatementRunner {
     }
 
     private Step withoutLockTimeout(Step step) throws SQLException {
-        return withTimeouts(step, List.of("lock_timeout = 0"));
+        return withTimeouts(step, List.of("lock_timeout = 0"),
+                query("SELECT setting FROM pg_settings WHERE name = 'lock_timeout'").get(0).get(0));
     }
 
     /**
@@ -128,17 +129,17 @@ public final class StatementRunner {
         if (superuser) {
             settingsToMake.add("deadlock_timeout = " + deadlockMs);
         }
-        return withTimeouts(step, settingsToMake);
+        return withTimeouts(step, settingsToMake, settings.get(0).get(2));
     }
 
     /**
      * The step with {@code settings} made for it alone: SET LOCAL inside a transaction of several statements; set on
      * the session now for a statement run on its own (which may refuse a transaction block, as CREATE INDEX
-     * CONCURRENTLY does), to be undone by {@link #restoreTimeouts}.
+     * CONCURRENTLY does), to be undone by {@link #restoreTimeouts} with {@code lockTimeout}, the session's setting.
      */
-    private Step withTimeouts(Step step, List<String> settings) throws SQLException {
+    private Step withTimeouts(Step step, List<String> settings, String lockTimeout) throws SQLException {
         if (runsAlone(step)) {
-            savedLockTimeout = query("SELECT setting FROM pg_settings WHERE name = 'lock_timeout'").get(0).get(0);
+            savedLockTimeout = lockTimeout;
             try (Statement s = connection.createStatement()) {
                 for (String setting : settings) {
                     s.execute("SET " + setting);

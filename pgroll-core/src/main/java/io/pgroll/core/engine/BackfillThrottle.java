@@ -100,15 +100,19 @@ final class BackfillThrottle {
 
     /** A batch of the current table has been committed; returns when the next one may run. */
     void afterBatch() {
+        long afterBatch = 0;
+        boolean paused = false;
         if (maxWalRate > 0) {
-            walWritten += insertLsn() - walMark;
-            sleepNanos(tableStartNanos + (long) (walWritten * 1e9 / maxWalRate) - System.nanoTime());
+            afterBatch = insertLsn();
+            walWritten += afterBatch - walMark;
+            paused = sleepNanos(tableStartNanos + (long) (walWritten * 1e9 / maxWalRate) - System.nanoTime());
         }
         if (maxReplicaLag != null) {
-            awaitStandbys();
+            paused |= awaitStandbys();
         }
         if (maxWalRate > 0) {
-            walMark = insertLsn();
+            // what others wrote while the backfill paused is not the backfill's
+            walMark = paused ? insertLsn() : afterBatch;
         }
     }
 
@@ -117,7 +121,8 @@ final class BackfillThrottle {
                 .get(0).get(0));
     }
 
-    private void awaitStandbys() {
+    /** Returns whether it waited. */
+    private boolean awaitStandbys() {
         long waitStart = 0;
         long reported = 0;
         boolean waiting = false;
@@ -142,6 +147,7 @@ final class BackfillThrottle {
                     String.format(Locale.ROOT, "%.1f", waited.toMillis() / 1e3));
             progress.resumed(table, waited);
         }
+        return waiting;
     }
 
     /** The standby lagging the most if it lags more than allowed, else null; notes the WAL position. */
@@ -209,9 +215,10 @@ final class BackfillThrottle {
         return BigDecimal.valueOf(d.toMillis(), 3).stripTrailingZeros().toPlainString() + " s";
     }
 
-    private static void sleepNanos(long nanos) {
+    /** Returns whether it slept. */
+    private static boolean sleepNanos(long nanos) {
         if (nanos <= 0) {
-            return;
+            return false;
         }
         try {
             Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
@@ -219,5 +226,6 @@ final class BackfillThrottle {
             Thread.currentThread().interrupt();
             throw new PgRollException("backfill interrupted");
         }
+        return true;
     }
 }
