@@ -34,7 +34,8 @@ import java.util.stream.Stream;
  * saves them under bench/results/.
  *
  * <p>Arguments: {@code --sizes 100000,1000000,10000000} (backfill table sizes), {@code --rows 1000000} (table size
- * of the write runs), {@code --impact-rows N} (table size of the client-impact runs; default {@code --rows}),
+ * of the write runs), {@code --impact-rows 1000000,10000000} (table sizes of the client-impact runs; the lock-timeout
+ * comparison runs at the first),
  * {@code --wide-sizes 1000000,10000000} (sizes of the wide, indexed table), {@code --wide-fillfactors 100} (e.g. {@code 100,70})
  * (fillfactors it is measured with), {@code --lock-timeouts 500,100,50,20} (lock timeouts per DDL attempt, in ms,
  * that the client-impact part compares behind long transactions; empty to skip), {@code --out bench/results}, {@code --skip-backfill}, {@code --skip-writes},
@@ -56,7 +57,7 @@ public final class Benchmark {
         List<Long> fillfactors = List.of(100L);
         List<Long> lockTimeouts = List.of(500L, 100L, 50L, 20L);
         long rows = 1_000_000L;
-        Long impactRows = null;
+        List<Long> impactRows = List.of(1_000_000L, 10_000_000L);
         Path out = Path.of("bench/results");
         boolean impact = true;
         boolean backfill = true;
@@ -66,7 +67,7 @@ public final class Benchmark {
             switch (args[i]) {
                 case "--sizes" -> sizes = numbers(args[++i]);
                 case "--rows" -> rows = Long.parseLong(args[++i]);
-                case "--impact-rows" -> impactRows = Long.parseLong(args[++i]);
+                case "--impact-rows" -> impactRows = numbers(args[++i]);
                 case "--wide-sizes" -> wideSizes = numbers(args[++i]);
                 case "--wide-fillfactors" -> fillfactors = numbers(args[++i]);
                 case "--lock-timeouts" -> lockTimeouts = numbers(args[++i]);
@@ -86,8 +87,7 @@ public final class Benchmark {
                 .setServerConfig("max_connections", "100")
                 .start()) {
             Benchmark b = new Benchmark(server);
-            long clientRows = impactRows == null ? rows : impactRows;
-            b.header(args, sizes, rows, clientRows, wideSizes);
+            b.header(args, sizes, rows, impactRows, wideSizes);
             if (backfill) {
                 long t0 = System.nanoTime();
                 b.backfill(sizes);
@@ -100,10 +100,12 @@ public final class Benchmark {
             }
             if (impact) {
                 long t0 = System.nanoTime();
-                ClientImpact clientImpact = new ClientImpact(b, clientRows);
-                clientImpact.run();
-                if (!lockTimeouts.isEmpty()) {
-                    clientImpact.lockTimeouts(lockTimeouts.stream().map(Duration::ofMillis).toList());
+                for (long n : impactRows) {
+                    ClientImpact clientImpact = new ClientImpact(b, n);
+                    clientImpact.run();
+                    if (n == impactRows.get(0) && !lockTimeouts.isEmpty()) {
+                        clientImpact.lockTimeouts(lockTimeouts.stream().map(Duration::ofMillis).toList());
+                    }
                 }
                 took("client impact", t0);
             }
@@ -217,8 +219,8 @@ public final class Benchmark {
         return scalar(server.getJdbcUrl("postgres", "postgres"), "SHOW server_version");
     }
 
-    private void header(String[] args, List<Long> sizes, long rows, long impactRows, List<Long> wideSizes)
-            throws SQLException {
+    private void header(String[] args, List<Long> sizes, long rows, List<Long> impactRows, List<Long> wideSizes)
+            throws SQLException, IOException {
         println("# pgroll for Java: benchmark results");
         println("");
         println("- date: " + LocalDate.now());
@@ -227,10 +229,19 @@ public final class Benchmark {
         println("- machine: " + Runtime.getRuntime().availableProcessors() + " cores, "
                 + (Runtime.getRuntime().maxMemory() / (1 << 20)) + " MiB JVM heap, " + System.getProperty("os.name")
                 + " " + System.getProperty("os.arch") + ", Java " + System.getProperty("java.version"));
+        println("- kernel.sched_autogroup_enabled=" + autogroup() + " (see bench/run: with 1, the kernel shares the "
+                + "CPU between sessions first, and the server, which runs in a session of its own, leaves client "
+                + "backends waiting 100-250 ms for a CPU while the backfill runs)");
         println("- command: `" + String.join(" ", Stream.concat(Stream.of("bench/run"), Arrays.stream(args)).toList())
-                + "` (backfill sizes " + sizes + ", write table " + rows + " rows, client-impact table " + impactRows
-                + " rows, wide table sizes " + wideSizes + ")");
+                + "` (backfill sizes " + sizes + ", write table " + rows + " rows, client-impact table sizes " + impactRows
+                + ", wide table sizes " + wideSizes + ")");
         println("");
+    }
+
+    /** The kernel's session-based CPU grouping, which bench/run turns off for the run when it may; - when absent. */
+    private static String autogroup() throws IOException {
+        Path setting = Path.of("/proc/sys/kernel/sched_autogroup_enabled");
+        return Files.isReadable(setting) ? Files.readString(setting).trim() : "-";
     }
 
     // ---- 1. backfill throughput ------------------------------------------------------------------------------
