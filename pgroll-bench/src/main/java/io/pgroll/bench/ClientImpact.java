@@ -32,6 +32,7 @@ final class ClientImpact {
     private static final String COMPLETE = "complete";
     private static final String ALTER = "ALTER";
     private static final List<String> PHASES = List.of(START_DDL, BACKFILL, COMPLETE, ALTER);
+    private static final String FREEZE = "machine stall max ms";
 
     private final Benchmark bench;
     private final long rows;
@@ -85,11 +86,14 @@ final class ClientImpact {
                 + "BackfillProgress events tell them; the listener hears of a batch only once it has ended, so the "
                 + "first batch, 5,000 rows, counts as start DDL) and `complete`; for the classic tool its one "
                 + "transaction, `ALTER`. Cells are p99 / max in ms, – where the change has no such phase or no "
-                + "client transaction began in it.");
+                + "client transaction began in it. `" + FREEZE + "`: the longest time, during the change, that a "
+                + "thread of the highest real-time priority pinned to a CPU woke up late from a 1 ms sleep (bench/run "
+                + "runs one per CPU); nothing in the machine outranks it, so this is time the CPU was taken from the "
+                + "whole machine (on a virtual machine, by its host), and every client waits it out.");
         bench.println("");
         bench.println("| change | tool | change s | client tx | failed | "
-                + String.join(" | ", PHASES.stream().map(p -> p + " p99 / max ms").toList()) + " |");
-        bench.println("|---|---|---:|---:|---:|" + "---:|".repeat(PHASES.size()));
+                + String.join(" | ", PHASES.stream().map(p -> p + " p99 / max ms").toList()) + " | " + FREEZE + " |");
+        bench.println("|---|---|---:|---:|---:|" + "---:|".repeat(PHASES.size() + 1));
         for (Scenario s : SCENARIOS) {
             Result ours = measurePgroll(s, PgRollConfig.DEFAULT_LOCK_TIMEOUT, false);
             bench.println(row(s.name(), "pgroll (start + complete)", ours));
@@ -150,8 +154,8 @@ final class ClientImpact {
         bench.println("");
         List<String> phases = List.of(START_DDL, BACKFILL, COMPLETE);
         bench.println("| lock timeout | change s | client tx | failed | "
-                + String.join(" | ", phases.stream().map(p -> p + " p99 / max ms").toList()) + " |");
-        bench.println("|---:|---:|---:|---:|" + "---:|".repeat(phases.size()));
+                + String.join(" | ", phases.stream().map(p -> p + " p99 / max ms").toList()) + " | " + FREEZE + " |");
+        bench.println("|---:|---:|---:|---:|" + "---:|".repeat(phases.size() + 1));
         for (Duration timeout : timeouts) {
             Result r = measurePgroll(s, timeout, true);
             bench.println("| " + timeout.toMillis() + " ms |" + cells(r, phases));
@@ -195,6 +199,7 @@ final class ClientImpact {
             Latency l = r.latencies.get(phase);
             cells.append(l == null ? " – |" : String.format(Locale.ROOT, " %.1f / %.1f |", l.p99Millis, l.maxMillis));
         }
+        cells.append(r.freezeMillis < 0 ? " – |" : " " + r.freezeMillis + " |");
         return cells.toString();
     }
 
@@ -212,8 +217,9 @@ final class ClientImpact {
     private record Latency(double p99Millis, double maxMillis) {
     }
 
+    /** freezeMillis: the machine's longest stall during the change, as {@link FreezeProbe} saw it; -1 unmeasured. */
     private record Result(double seconds, long transactions, long failed, Map<String, Latency> latencies,
-                          Map<String, Double> phaseSeconds) {
+                          Map<String, Double> phaseSeconds, long freezeMillis) {
     }
 
     private Result measure(String url, boolean longTransactions, Change change) throws Exception {
@@ -230,6 +236,7 @@ final class ClientImpact {
         }
         Thread.sleep(1000);
         List<Segment> phases;
+        long fromMs = System.currentTimeMillis();
         try {
             phases = change.run();
             // lets a transaction stalled until the end of the change finish, so that its latency is counted
@@ -240,6 +247,7 @@ final class ClientImpact {
         if (longTransactions) {
             reporter.join();
         }
+        long freeze = FreezeProbe.longestFreeze(fromMs, System.currentTimeMillis());
         long from = phases.stream().mapToLong(Segment::from).min().orElseThrow();
         long until = phases.stream().mapToLong(Segment::until).max().orElseThrow();
         Map<String, Stamps> byPhase = new LinkedHashMap<>();
@@ -274,7 +282,7 @@ final class ClientImpact {
         for (Segment s : phases) {
             phaseSeconds.merge(s.phase, (s.until - s.from) / 1e9, Double::sum);
         }
-        return new Result((until - from) / 1e9, transactions, failed, latencies, phaseSeconds);
+        return new Result((until - from) / 1e9, transactions, failed, latencies, phaseSeconds, freeze);
     }
 
     private static void longTransactions(String url, AtomicBoolean running) {
