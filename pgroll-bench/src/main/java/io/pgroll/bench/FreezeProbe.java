@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -46,9 +45,9 @@ public final class FreezeProbe {
         if (dir == null || !Files.isDirectory(Path.of(dir))) {
             return -1;
         }
-        List<Path> files = new ArrayList<>();
+        List<Path> files;
         try (Stream<Path> listing = Files.list(Path.of(dir))) {
-            listing.forEach(files::add);
+            files = listing.toList();
         }
         if (files.isEmpty()) {
             return -1;
