@@ -143,9 +143,12 @@ public final class StreamingReplica implements AutoCloseable {
         scalar(standbyUrl("postgres"), "SELECT pg_wal_replay_resume()");
     }
 
-    /** Returns once the standby has replayed all the WAL the primary had written when this was called. */
+    /**
+     * Returns once the standby has replayed all the WAL the primary had inserted when this was called: the servers
+     * commit asynchronously (the embedded default), so the WAL written so far may end before the last commit.
+     */
     public void awaitCaughtUp() {
-        String lsn = scalar(primaryUrl("postgres"), "SELECT pg_current_wal_lsn()::text");
+        String lsn = scalar(primaryUrl("postgres"), "SELECT pg_current_wal_insert_lsn()::text");
         await(() -> "t".equals(scalar(standbyUrl("postgres"), "SELECT pg_last_wal_replay_lsn() >= '" + lsn
                 + "'::pg_lsn")), "the standby catching up");
     }
