@@ -23,9 +23,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Fills the new columns of existing rows: each batch is one UPDATE that computes the {@code up} expressions itself
  * (the sync triggers, if already installed, stand aside for this session), so a row costs what a plain bulk UPDATE
- * costs. Each batch is its own transaction: no lock outlives a batch. Rows are walked by primary key (or a unique NOT
- * NULL key) in key ranges, else by physical position up to the table's size at the start; a concurrent update of a
- * row in a batch is seen by the batch's UPDATE, which re-reads the row.
+ * costs. Each batch is its own transaction: no lock outlives a batch. Rows are walked by physical position, in page
+ * ranges up to the table's size at the start. A row that a client updates while the fill runs is left to whoever
+ * wrote it: the triggers, if installed, or else the catch-up (the batch's UPDATE, re-reading a row updated under it,
+ * skips it when its new version lies outside the batch's pages).
  *
  * <p>When the backfill runs before the triggers exist (see {@link io.pgroll.core.plan.StartSchedule}), rows that
  * clients write meanwhile keep stale new columns; {@link #catchUp} rewrites them once the triggers are in place. They
@@ -34,8 +35,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>With no fixed batch size, batches grow or shrink to take about {@link StartOptions#batchTarget()}: a client
  * that writes a row of the running batch waits for the batch's commit, so the target bounds that wait. Throughput
- * hardly depends on it: a batch's fixed cost (finding its key range by an index-only scan, one commit) is a
- * millisecond or two, small against even a 50 ms batch.
+ * hardly depends on it: a batch's fixed cost (a statement and its commit) is about a millisecond, small against even
+ * a 50 ms batch.
  */
 final class Backfill {
     static final int FIRST_ADAPTIVE_BATCH = 5000;
@@ -105,10 +106,7 @@ final class Backfill {
         long t0 = System.nanoTime();
         throttle.begin(table);
         return withTriggersAside(() -> {
-            List<KeyColumn> key = identity(regclass);
-            long done = key.isEmpty()
-                    ? byPosition(table, regclass, update(regclass, ups), total, FILL)
-                    : byKey(table, regclass, update(regclass, ups), key, total);
+            long done = byPosition(table, regclass, update(regclass, ups), total);
             progress.update(table, done, Math.max(done, total));
             LOG.info("backfill of {}: {} rows in {} s", table, done, seconds(t0));
             return done;
@@ -132,7 +130,7 @@ final class Backfill {
         long t0 = System.nanoTime();
         throttle.begin(table);
         return withTriggersAside(() -> {
-            long rows = byPosition(table, regclass, update(regclass, ups), 0, CATCH_UP);
+            long rows = catchUpByPosition(table, regclass, update(regclass, ups));
             LOG.info("backfill of {}: {} rows written meanwhile by others rewritten in {} s", table, rows, seconds(t0));
             return rows;
         });
@@ -169,9 +167,6 @@ final class Backfill {
         return rows;
     }
 
-    record KeyColumn(String name, String type) {
-    }
-
     long estimateRows(String regclass) {
         long estimate = (long) Double.parseDouble(runner.query(
                 "SELECT GREATEST(reltuples, 0) FROM pg_class WHERE oid = CAST(? AS regclass)", regclass).get(0).get(0));
@@ -181,10 +176,13 @@ final class Backfill {
         return Long.parseLong(runner.query("SELECT count(*) FROM " + regclass).get(0).get(0));
     }
 
-    /** The primary key, else the first unique index over NOT NULL plain columns without a predicate. */
-    List<KeyColumn> identity(String regclass) {
+    /**
+     * The columns that name a row in messages: the primary key, else the first unique index over NOT NULL plain
+     * columns without a predicate; none when the table has no such key.
+     */
+    private List<String> identity(String regclass) {
         List<List<String>> rows = runner.query("""
-                SELECT i.indexrelid::text, a.attname, format_type(a.atttypid, a.atttypmod)
+                SELECT i.indexrelid::text, a.attname
                 FROM pg_index i
                 JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord) ON true
                 JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
@@ -199,113 +197,103 @@ final class Backfill {
             return List.of();
         }
         String chosen = rows.get(0).get(0);
-        return rows.stream().filter(r -> r.get(0).equals(chosen)).map(r -> new KeyColumn(r.get(1), r.get(2))).toList();
+        return rows.stream().filter(r -> r.get(0).equals(chosen)).map(r -> r.get(1)).toList();
     }
 
-    /**
-     * Key ranges: each batch finds the key {@code size} rows ahead of where the last one stopped (an index-only scan)
-     * and updates the rows in between. Keys are written into the SQL as literals so that every statement is planned
-     * for its actual range; a generic plan for "OFFSET $n" may sort the whole table.
-     */
-    private long byKey(String table, String regclass, String update, List<KeyColumn> key, long total) {
-        Cursor cursor = cursors.get(table);
-        String cols = key.stream().map(k -> Sql.ident(k.name())).collect(Collectors.joining(", "));
-        String rowKey = "(" + key.stream().map(k -> "r." + Sql.ident(k.name())).collect(Collectors.joining(", ")) + ")";
-        // aliased, so that ORDER BY sorts by the key itself and not by its text form (an output column of that name)
-        String asText = java.util.stream.IntStream.range(0, key.size())
-                .mapToObj(i -> Sql.ident(key.get(i).name()) + "::text AS __pgroll_k" + i).collect(Collectors.joining(", "));
-        BatchSizer sizer = new BatchSizer(options);
-        long done = 0;
-        List<String> lower = null;
-        if (cursor.at(FILL).has("key")) {
-            lower = new ArrayList<>();
-            for (JsonNode v : cursor.at(FILL).get("key")) {
-                lower.add(v.asText());
-            }
-        }
-        // Rows inserted after this point are converted by the triggers or the catch-up; the last batch stops at the
-        // key that was last now.
-        List<List<String>> lastRow = runner.query("SELECT " + asText + " FROM " + regclass + " ORDER BY "
-                + key.stream().map(k -> Sql.ident(k.name()) + " DESC").collect(Collectors.joining(", ")) + " LIMIT 1");
-        List<String> last = lastRow.isEmpty() ? null : lastRow.get(0);
-        while (true) {
-            long t0 = System.nanoTime();
-            List<List<String>> upperRow = runner.query("SELECT " + asText + " FROM " + regclass
-                    + (lower == null ? "" : " WHERE (" + cols + ") > " + literal(key, lower))
-                    + " ORDER BY " + cols + " OFFSET " + (sizer.size() - 1) + " LIMIT 1");
-            List<String> upper = upperRow.isEmpty() ? null : upperRow.get(0);
-            List<String> until = upper != null ? upper : last;
-            String range = (lower == null ? "true" : rowKey + " > " + literal(key, lower))
-                    + (until == null ? "" : " AND " + rowKey + " <= " + literal(key, until));
-            done += batch(update, range, table, FILL, upper == null ? Map.of("done", true) : Map.of("key", upper));
-            progress.update(table, done, Math.max(done, total));
-            if (upper == null) {
-                return done;
-            }
-            lower = upper;
-            sizer.record(System.nanoTime() - t0);
-            fillBatchRows.put(table, sizer.size());
-            pause();
-        }
+    /** The table's size in pages now, and its estimated live rows per page. */
+    private record Shape(long pages, double rowsPerPage) {
     }
 
-    /** A key value as a row of typed literals. */
-    private static String literal(List<KeyColumn> key, List<String> values) {
-        List<String> parts = new java.util.ArrayList<>();
-        for (int i = 0; i < key.size(); i++) {
-            parts.add("CAST(" + Sql.literal(values.get(i)) + " AS " + key.get(i).type() + ")");
-        }
-        return "(" + String.join(", ", parts) + ")";
-    }
-
-    /**
-     * Page ranges of the table up to its size when the pass began (rows written later are converted by the triggers,
-     * or by the catch-up): the fallback for a table without a key, and the catch-up's scan, which takes only the rows
-     * that other transactions than the backfill's wrote since it began.
-     */
-    private long byPosition(String table, String regclass, String update, long total, String pass) {
-        Cursor cursor = cursors.get(table);
-        JsonNode at = cursor.at(pass);
+    private Shape shape(String regclass, long total) {
         List<String> sizes = runner.query("SELECT pg_relation_size(CAST(? AS regclass)) / current_setting('block_size')::int, "
                 + "GREATEST(relpages, 1), GREATEST(reltuples, 0) FROM pg_class WHERE oid = CAST(? AS regclass)",
                 regclass, regclass).get(0);
-        long pages = at.has("pages") ? at.get("pages").asLong() : Long.parseLong(sizes.get(0));
+        long pages = Long.parseLong(sizes.get(0));
         // Statistics of a table never analysed say nothing; the row count (counted then) does.
         double rowsPerPage = Double.parseDouble(sizes.get(2)) > 0
                 ? Double.parseDouble(sizes.get(2)) / Double.parseDouble(sizes.get(1))
-                : (double) Math.max(total, 1) / Math.max(1, Long.parseLong(sizes.get(0)));
-        rowsPerPage = Math.max(1.0, rowsPerPage);
-        // The catch-up follows the time target whatever the configured batch size, and never spans more rows than the
-        // fill rewrote in a batch of that target: clients' writes crowd in some ranges (the table's end, say), where
-        // every row needs rewriting, and a range grown over sparse ones would then hold its row locks far too long.
-        BatchSizer sizer = pass.equals(CATCH_UP)
-                ? BatchSizer.atMost(fillBatchRows.getOrDefault(table, FIRST_ADAPTIVE_BATCH), options.batchTarget())
-                : new BatchSizer(options);
+                : (double) Math.max(total, 1) / Math.max(1, pages);
+        return new Shape(pages, Math.max(1.0, rowsPerPage));
+    }
+
+    /**
+     * The fill: page ranges of the table up to its size when the fill began, each rewritten by one UPDATE that reads
+     * them in physical order, as a bulk UPDATE does (a walk by key reads the heap through the index, at random where
+     * key order is not the table's order). Rows written later, past that size or behind the fill, are converted by
+     * the triggers, or by the catch-up. A row the fill moves into a page it has yet to reach is merely computed again.
+     */
+    private long byPosition(String table, String regclass, String update, long total) {
+        JsonNode at = cursors.get(table).at(FILL);
+        Shape shape = shape(regclass, total);
+        long pages = at.has("pages") ? at.get("pages").asLong() : shape.pages();
+        BatchSizer sizer = new BatchSizer(options);
         long done = 0;
-        // The catch-up's condition; the fill's transactions as a constant array, so that each row's is looked up in a
-        // hash table (a row the catch-up itself moved further on is merely computed again).
-        String othersWrites = !pass.equals(CATCH_UP) ? ""
-                : " AND age(r.xmin) <= age(CAST(" + Sql.literal(cursor.json.get("since").asText()) + " AS xid))"
-                        + " AND NOT r.xmin = ANY (CAST(" + Sql.literal(journal.read().orElseThrow().backfill()
-                        .path(table).path("xids").toString().replace('[', '{').replace(']', '}')) + " AS xid[]))";
         for (long page = at.path("page").asLong(0); page < pages; ) {
             long t0 = System.nanoTime();
-            long span = Math.max(1, (long) (sizer.size() / rowsPerPage));
-            String range = "r.ctid >= " + Sql.literal("(" + page + ",0)") + "::tid AND r.ctid < "
-                    + Sql.literal("(" + (page + span) + ",0)") + "::tid";
-            done += batch(update, range + othersWrites, table, pass,
+            long span = Math.max(1, (long) (sizer.size() / shape.rowsPerPage()));
+            done += batch(update, pageRange(page, page + span), table, FILL,
                     page + span >= pages ? Map.of("done", true) : Map.of("page", page + span, "pages", pages));
-            if (pass.equals(FILL)) {
-                progress.update(table, done, Math.max(done, total));
-            }
+            progress.update(table, done, Math.max(done, total));
             page += span;
             sizer.record(System.nanoTime() - t0);
+            fillBatchRows.put(table, sizer.size());
             pause();
         }
-        if (pass.equals(FILL)) {
-            fillBatchRows.put(table, sizer.size());
-        }
         return done;
+    }
+
+    private static String pageRange(long from, long to) {
+        return "r.ctid >= " + Sql.literal("(" + from + ",0)") + "::tid AND r.ctid < " + Sql.literal("(" + to + ",0)")
+                + "::tid";
+    }
+
+    /**
+     * The catch-up: finds, up to the table's size when the pass began, the rows that transactions other than the
+     * backfill's wrote since it began, and rewrites them. Most rows need nothing, so the table is read in page ranges
+     * by plain reads, which lock no row and so may span far more rows than a batch; only the rows found are then
+     * rewritten, by their position, at most as many per batch as the fill rewrote in a batch of the target time
+     * (clients' writes crowd in some ranges, the table's end say, where every row needs rewriting). A row that changed
+     * since it was found was written with the triggers in place and is left as it is: the UPDATE, re-reading it, no
+     * longer finds it at that position.
+     */
+    private long catchUpByPosition(String table, String regclass, String update) {
+        Cursor cursor = cursors.get(table);
+        JsonNode at = cursor.at(CATCH_UP);
+        Shape shape = shape(regclass, 0);
+        long pages = at.has("pages") ? at.get("pages").asLong() : shape.pages();
+        int batchRows = fillBatchRows.getOrDefault(table, FIRST_ADAPTIVE_BATCH);
+        // the catch-up follows the time target whatever the configured batch size
+        BatchSizer scan = BatchSizer.atMost(batchRows, MAX_BATCH, options.batchTarget());
+        // The fill's transactions as a constant array, so that each row's is looked up in a hash table (a row the
+        // catch-up itself moved further on is merely computed again).
+        String othersWrites = " AND age(r.xmin) <= age(CAST(" + Sql.literal(cursor.json.get("since").asText()) + " AS xid))"
+                + " AND NOT r.xmin = ANY (CAST(" + Sql.literal(journal.read().orElseThrow().backfill().path(table)
+                .path("xids").toString().replace('[', '{').replace(']', '}')) + " AS xid[]))";
+        long done = 0;
+        String after = "(" + at.path("page").asLong(0) + ",0)"; // offsets start at 1: all of that page
+        while (true) {
+            long page = pageOf(after);
+            if (page >= pages) {
+                return done;
+            }
+            long t0 = System.nanoTime();
+            long end = Math.min(pages, page + Math.max(1, (long) (scan.size() / shape.rowsPerPage())));
+            List<String> found = runner.query("SELECT r.ctid::text FROM " + regclass + " AS r WHERE r.ctid > "
+                    + Sql.literal(after) + "::tid AND r.ctid < " + Sql.literal("(" + end + ",0)") + "::tid"
+                    + othersWrites + " ORDER BY r.ctid LIMIT " + batchRows).stream().map(row -> row.get(0)).toList();
+            scan.record(System.nanoTime() - t0);
+            // a full batch may leave rows in the range: the next read goes on after the last row found
+            after = found.size() == batchRows ? found.get(found.size() - 1) : "(" + end + ",0)";
+            String ctids = found.stream().map(c -> '"' + c + '"').collect(Collectors.joining(",", "{", "}"));
+            done += batch(update, "r.ctid = ANY (CAST(" + Sql.literal(ctids) + " AS tid[]))", table, CATCH_UP,
+                    pageOf(after) >= pages ? Map.of("done", true) : Map.of("page", pageOf(after), "pages", pages));
+            pause();
+        }
+    }
+
+    /** The page of a row position written as text, {@code (page,offset)}. */
+    private static long pageOf(String tid) {
+        return Long.parseLong(tid.substring(1, tid.indexOf(',')));
     }
 
     /**
@@ -322,7 +310,7 @@ final class Backfill {
         } catch (DatabaseException e) {
             throw e.connectionLost() ? e : withFailingRow(table, update, range, e);
         }
-        FaultPoints.reached("backfill.batch");
+        FaultPoints.reached("backfill." + pass);
         return rows;
     }
 
@@ -332,11 +320,11 @@ final class Backfill {
      */
     private DatabaseException withFailingRow(String table, String update, String range, DatabaseException failure) {
         String regclass = Sql.qualified(schema, table);
-        List<KeyColumn> key = identity(regclass);
+        List<String> key = identity(regclass);
         String rowKey = key.isEmpty() ? "'ctid ' || r.ctid::text"
-                : "format('(%s)=(%s)', concat_ws(', ', " + key.stream().map(k -> "quote_ident(" + Sql.literal(k.name())
+                : "format('(%s)=(%s)', concat_ws(', ', " + key.stream().map(k -> "quote_ident(" + Sql.literal(k)
                 + ")").collect(Collectors.joining(", ")) + "), concat_ws(', ', " + key.stream()
-                .map(k -> "r." + Sql.ident(k.name())).collect(Collectors.joining(", ")) + "))";
+                .map(k -> "r." + Sql.ident(k)).collect(Collectors.joining(", ")) + "))";
         String body = "DECLARE\n  k record;\nBEGIN\n  FOR k IN SELECT r.ctid AS row_id, " + rowKey + " AS row_key FROM "
                 + regclass + " AS r WHERE " + range + " LOOP\n    BEGIN\n      " + update + "r.ctid = k.row_id;\n"
                 + "    EXCEPTION WHEN OTHERS THEN\n      RAISE EXCEPTION USING MESSAGE = " + Sql.literal(FAILING_ROW)
@@ -387,9 +375,9 @@ final class Backfill {
             this.targetNanos = target.toNanos();
         }
 
-        /** Adaptive batches of at most {@code rows} rows, starting there. */
-        static BatchSizer atMost(int rows, Duration target) {
-            return new BatchSizer(true, rows, rows, target);
+        /** Adaptive batches of at most {@code ceiling} rows, starting at {@code first}. */
+        static BatchSizer atMost(int first, int ceiling, Duration target) {
+            return new BatchSizer(true, first, ceiling, target);
         }
 
         int size() {

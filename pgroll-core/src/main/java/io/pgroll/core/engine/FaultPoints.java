@@ -2,7 +2,7 @@ package io.pgroll.core.engine;
 
 /**
  * Named points in start and complete where fault-tolerance tests stop the process dead, as a crash or kill -9 would:
- * set the system property {@code pgroll.fault.halt} to {@code <point>:<n>} (e.g. {@code backfill.batch:3}) and the
+ * set the system property {@code pgroll.fault.halt} to {@code <point>:<n>} (e.g. {@code backfill.fill:3}, or {@code backfill.catchUp:1}) and the
  * JVM halts when the point is reached for the n-th time. Without the property this costs one field read.
  */
 final class FaultPoints {

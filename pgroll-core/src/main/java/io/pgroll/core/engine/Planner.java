@@ -219,9 +219,7 @@ final class Planner {
         String regclass = Sql.qualified(engine.schema(), table);
         long estimated = sizes.get(table).rows();
         long rows = estimated > 0 ? estimated : backfill.estimateRows(regclass);
-        List<Backfill.KeyColumn> key = backfill.identity(regclass);
-        String walk = key.isEmpty() ? "by physical position (" + sizes.get(table).pages() + " pages)"
-                : "by key (" + String.join(", ", key.stream().map(Backfill.KeyColumn::name).toList()) + ")";
+        String walk = "by physical position (" + sizes.get(table).pages() + " pages)";
         boolean adaptive = options.batchSize() == StartOptions.AUTO_BATCH_SIZE;
         int first = adaptive ? Backfill.FIRST_ADAPTIVE_BATCH : options.batchSize();
         long steady = adaptive ? Math.min(Backfill.MAX_BATCH, PROJECTED_ROWS_PER_SECOND

@@ -80,7 +80,7 @@ public record MigrationPlan(String migration, String schema, List<Phase> phases)
      * @param columns           the columns the backfill fills
      * @param rows              rows to rewrite (the statistics' estimate, or a count when there are none)
      * @param rowsEstimated     whether {@code rows} comes from the statistics rather than a count
-     * @param walk              how batches walk the table: by its key columns, or by physical position
+     * @param walk              how batches walk the table: by physical position, over its pages
      * @param batchSize         rows per batch (the first batch when adaptive)
      * @param adaptive          whether batches grow or shrink toward the target batch duration
      * @param batches           projected number of batches

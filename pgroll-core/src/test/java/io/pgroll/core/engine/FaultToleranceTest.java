@@ -55,14 +55,15 @@ class FaultToleranceTest extends HarnessTest {
 
     @Test
     void aStartKilledMidBackfillResumesFromItsCursor() throws Exception {
-        assertEquals(137, child("backfill.batch:5", "start", h.url, h.schema, "02_alter", ALTER, "500"));
+        assertEquals(137, child("backfill.fill:5", "start", h.url, h.schema, "02_alter", ALTER, "500"));
         // the version schema comes last, so the latest usable version is still the previous one
         assertEquals(new Status(h.schema, "01_create", Status.IN_PROGRESS, "start of \"02_alter\" was interrupted: "
                 + "run start again with the same migration to resume it, or roll it back"), h.roll.status());
 
         StartResult resumed = h.roll.start(Harness.migration("02_alter", ALTER),
                 new StartOptions(false, 500, Duration.ZERO));
-        assertTrue(resumed.backfilledRows() <= ROWS - 5 * 500, "resumed backfill started over: "
+        // fewer than the table's rows (rows the fill moved into pages still ahead of it are merely computed again)
+        assertTrue(resumed.backfilledRows() < ROWS, "resumed backfill started over: "
                 + resumed.backfilledRows() + " rows");
         assertConverted(h.version("02_alter"));
         h.roll.complete();
@@ -99,11 +100,11 @@ class FaultToleranceTest extends HarnessTest {
     void rowsWrittenWhileAStartIsStoppedMidBackfillAreConvertedWhenItResumes() throws Exception {
         String v1 = h.version("01_create");
         String v2 = h.version("02_alter");
-        assertEquals(137, child("backfill.batch:5", "start", h.url, h.schema, "02_alter", ALTER, "500"));
+        assertEquals(137, child("backfill.fill:5", "start", h.url, h.schema, "02_alter", ALTER, "500"));
         h.exec(v1, "UPDATE items SET label = 'changed', qty = 7 WHERE id <= 100 OR id > 4900");
         h.exec(v1, "INSERT INTO items (label, qty) VALUES ('late', 3)");
-        // 5 more batches of the fill, its last (empty) one, then the first catch-up batch
-        assertEquals(137, child("backfill.batch:7", "start", h.url, h.schema, "02_alter", ALTER, "500"));
+        // the rest of the fill, then the first batch of the catch-up
+        assertEquals(137, child("backfill.catchUp:1", "start", h.url, h.schema, "02_alter", ALTER, "500"));
         h.exec(v1, "UPDATE items SET qty = 9 WHERE id = 50");
         h.start("02_alter", ALTER);
 

@@ -78,7 +78,8 @@ class PlanTest extends HarnessTest {
         assertEquals("big", b.table());
         assertEquals(5000, b.rows());
         assertTrue(b.rowsEstimated());
-        assertEquals("by key (id)", b.walk());
+        assertEquals("by physical position (" + h.scalar("public", "SELECT relpages FROM pg_class WHERE oid = '"
+                + h.schema + ".big'::regclass") + " pages)", b.walk());
         assertEquals(5, b.batches());
         assertFalse(b.adaptive());
         // 5000 rows at 60,000 rows/s, plus 4 delays of 10 ms

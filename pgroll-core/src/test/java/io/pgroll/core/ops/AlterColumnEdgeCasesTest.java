@@ -396,14 +396,13 @@ class AlterColumnEdgeCasesTest extends HarnessTest {
     }
 
     @Test
-    void tableWithoutPrimaryKeyIsBackfilledByItsUniqueNotNullColumn() {
+    void tableWithoutPrimaryKeyIsBackfilledInBatchesOfTheRequestedSize() {
         h.startAndComplete("01_codes", """
                 {"operations":[{"create_table":{"name":"codes","columns":[
                   {"name":"code","type":"text","unique":true},{"name":"val","type":"text","nullable":true}]}}]}""");
         String v1 = h.version("01_codes");
         h.exec(v1, "INSERT INTO codes SELECT 'c' || g, g::text FROM generate_series(1, 2500) g");
-        List<Long> batches = startWithSmallBatchesAndRollBack("codes");
-        assertEquals(List.of(), batches.stream().filter(n -> n > 100).toList(), "batches larger than 100 rows");
+        assertBatchesOfAbout100Rows("codes");
         assertBackfillsEveryRow(v1, "codes");
     }
 
@@ -427,17 +426,21 @@ class AlterColumnEdgeCasesTest extends HarnessTest {
         assertBackfillsEveryRow(v1, "codes");
     }
 
-    /**
-     * --backfill-batch-size bounds the rows a batch locks also when walking by physical position (here on a table
-     * never analysed), where a batch is a range of whole pages: no batch may be much larger than the requested size
-     * or, when a page holds more rows than that, one page.
-     */
     @Test
     void tableWithoutAnyKeyIsBackfilledInBatchesOfTheRequestedSize() {
         createTableWithoutKey();
+        assertBatchesOfAbout100Rows("codes");
+    }
+
+    /**
+     * --backfill-batch-size bounds the rows a batch locks (here on a table never analysed), where a batch is a range
+     * of whole pages: no batch of the change started with batches of 100 rows may be much larger than that or, when a
+     * page holds more rows than that, one page.
+     */
+    private void assertBatchesOfAbout100Rows(String table) {
         long page = Long.parseLong(h.scalar("public", "SELECT max(n) FROM (SELECT count(*) AS n FROM "
-                + Sql.qualified(h.schema, "codes") + " GROUP BY (ctid::text::point)[0]) p"));
-        List<Long> batches = startWithSmallBatchesAndRollBack("codes");
+                + Sql.qualified(h.schema, table) + " GROUP BY (ctid::text::point)[0]) p"));
+        List<Long> batches = startWithSmallBatchesAndRollBack(table);
         long limit = 2 * Math.max(100, page);
         assertEquals(List.of(), batches.stream().filter(n -> n > limit).toList(),
                 "batches larger than " + limit + " rows (" + page + " rows in the fullest page)");
