@@ -265,10 +265,11 @@ final class Backfill {
         // the catch-up follows the time target whatever the configured batch size
         BatchSizer scan = BatchSizer.atMost(batchRows, MAX_BATCH, options.batchTarget());
         // The fill's transactions as a constant array, so that each row's is looked up in a hash table (a row the
-        // catch-up itself moved further on is merely computed again).
+        // catch-up itself moved further on is merely computed again). A fill of an empty table ran none.
+        JsonNode xids = journal.read().orElseThrow().backfill().path(table).path("xids");
         String othersWrites = " AND age(r.xmin) <= age(CAST(" + Sql.literal(cursor.json.get("since").asText()) + " AS xid))"
-                + " AND NOT r.xmin = ANY (CAST(" + Sql.literal(journal.read().orElseThrow().backfill().path(table)
-                .path("xids").toString().replace('[', '{').replace(']', '}')) + " AS xid[]))";
+                + " AND NOT r.xmin = ANY (CAST(" + Sql.literal(xids.isArray() ? xids.toString().replace('[', '{')
+                .replace(']', '}') : "{}") + " AS xid[]))";
         long done = 0;
         String after = "(" + at.path("page").asLong(0) + ",0)"; // offsets start at 1: all of that page
         while (true) {
