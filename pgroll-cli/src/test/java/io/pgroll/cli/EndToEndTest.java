@@ -218,16 +218,18 @@ class EndToEndTest {
     void backfillProgressOnATerminalEndsWithASummary() throws Exception {
         ok("init");
         ok("start", "--complete", example("01").toString());
+        // long titles, five rows to a page: batches of 2 rows are then a page each, ten of them
         execute(ok("latest", "url").out().strip(), "insert into authors (name) values ('Ursula K. Le Guin');"
-                + "insert into books (title, author_id, price) select 'Book ' || i, 1, 10 from generate_series(1, 5) i");
+                + "insert into books (title, author_id, price) select 'Book ' || i || repeat('.', 1500), 1, 10 "
+                + "from generate_series(1, 50) i");
         Cli.Result r = cli.terminal().run("start", "--backfill-batch-size", "2", example("02").toString());
         assertEquals(0, r.exitCode(), r.toString());
         // what the terminal shows once every \r has overwritten the line: the summary alone
         List<String> screen = List.of(r.err().split("\n")).stream()
                 .map(l -> l.substring(l.lastIndexOf('\r') + 1)).toList();
         assertEquals(1, screen.size(), r.toString());
-        assertTrue(screen.get(0).matches("books: 5 rows backfilled in \\d+\\.\\d s \\(\\d+ rows/s\\)"), r.toString());
-        assertTrue(r.err().contains("\rbooks: 5 records complete... (100%)"), r.toString());
+        assertTrue(screen.get(0).matches("books: 50 rows backfilled in \\d+\\.\\d s \\(\\d+ rows/s\\)"), r.toString());
+        assertTrue(r.err().contains("\rbooks: 50 records complete... (100%)"), r.toString());
     }
 
     @Test
