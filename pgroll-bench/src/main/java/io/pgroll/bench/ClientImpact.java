@@ -33,6 +33,7 @@ final class ClientImpact {
     private static final String ALTER = "ALTER";
     private static final List<String> PHASES = List.of(START_DDL, BACKFILL, COMPLETE, ALTER);
     private static final String FREEZE = "machine stall max ms";
+    private static final String NET = "max less machine stalls ms";
 
     private final Benchmark bench;
     private final long rows;
@@ -89,11 +90,14 @@ final class ClientImpact {
                 + "client transaction began in it. `" + FREEZE + "`: the longest time, during the change, that a "
                 + "thread of the highest real-time priority pinned to a CPU woke up late from a 1 ms sleep (bench/run "
                 + "runs one per CPU); nothing in the machine outranks it, so this is time the CPU was taken from the "
-                + "whole machine (on a virtual machine, by its host), and every client waits it out.");
+                + "whole machine (on a virtual machine, by its host), and every client waits it out. `" + NET
+                + "`: the longest client transaction of the change once the time during it when every probe was "
+                + "held at once (the whole machine stopped) is taken off it.");
         bench.println("");
         bench.println("| change | tool | change s | client tx | failed | "
-                + String.join(" | ", PHASES.stream().map(p -> p + " p99 / max ms").toList()) + " | " + FREEZE + " |");
-        bench.println("|---|---|---:|---:|---:|" + "---:|".repeat(PHASES.size() + 1));
+                + String.join(" | ", PHASES.stream().map(p -> p + " p99 / max ms").toList()) + " | " + FREEZE + " | "
+                + NET + " |");
+        bench.println("|---|---|---:|---:|---:|" + "---:|".repeat(PHASES.size() + 2));
         for (Scenario s : SCENARIOS) {
             Result ours = measurePgroll(s, PgRollConfig.DEFAULT_LOCK_TIMEOUT, false);
             bench.println(row(s.name(), "pgroll (start + complete)", ours));
@@ -112,7 +116,7 @@ final class ClientImpact {
             } catch (SQLException e) {
                 // the classic tool's one transaction may itself be the one a deadlock with the clients aborts
                 bench.println("| " + s.name() + " | plain ALTER TABLE | the change failed: " + e.getSQLState() + " "
-                        + e.getMessage().lines().findFirst().orElse("") + " |" + " – |".repeat(PHASES.size() + 3));
+                        + e.getMessage().lines().findFirst().orElse("") + " |" + " – |".repeat(PHASES.size() + 4));
             }
             bench.dropDatabase(url2);
         }
@@ -161,8 +165,9 @@ final class ClientImpact {
         bench.println("");
         List<String> phases = List.of(START_DDL, BACKFILL, COMPLETE);
         bench.println("| lock timeout | change s | client tx | failed | "
-                + String.join(" | ", phases.stream().map(p -> p + " p99 / max ms").toList()) + " | " + FREEZE + " |");
-        bench.println("|---:|---:|---:|---:|" + "---:|".repeat(phases.size() + 1));
+                + String.join(" | ", phases.stream().map(p -> p + " p99 / max ms").toList()) + " | " + FREEZE + " | "
+                + NET + " |");
+        bench.println("|---:|---:|---:|---:|" + "---:|".repeat(phases.size() + 2));
         for (Duration timeout : timeouts) {
             Result r = measurePgroll(s, timeout, true);
             bench.println("| " + timeout.toMillis() + " ms |" + cells(r, phases));
@@ -207,6 +212,7 @@ final class ClientImpact {
             cells.append(l == null ? " – |" : String.format(Locale.ROOT, " %.1f / %.1f |", l.p99Millis, l.maxMillis));
         }
         cells.append(r.freezeMillis < 0 ? " – |" : " " + r.freezeMillis + " |");
+        cells.append(r.freezeMillis < 0 ? " – |" : String.format(Locale.ROOT, " %.1f |", r.netMaxMillis));
         return cells.toString();
     }
 
@@ -224,9 +230,12 @@ final class ClientImpact {
     private record Latency(double p99Millis, double maxMillis) {
     }
 
-    /** freezeMillis: the machine's longest stall during the change, as {@link FreezeProbe} saw it; -1 unmeasured. */
+    /**
+     * freezeMillis: the machine's longest stall during the change, as {@link FreezeProbe} saw it, -1 unmeasured;
+     * netMaxMillis: the longest client transaction less the time the whole machine stood still during it.
+     */
     private record Result(double seconds, long transactions, long failed, Map<String, Latency> latencies,
-                          Map<String, Double> phaseSeconds, long freezeMillis) {
+                          Map<String, Double> phaseSeconds, long freezeMillis, double netMaxMillis) {
     }
 
     private Result measure(String url, boolean longTransactions, Change change) throws Exception {
@@ -254,7 +263,11 @@ final class ClientImpact {
         if (longTransactions) {
             reporter.join();
         }
-        long freeze = FreezeProbe.longestFreeze(fromMs, System.currentTimeMillis());
+        List<List<FreezeProbe.Freeze>> freezes = FreezeProbe.freezes(fromMs, System.currentTimeMillis());
+        List<FreezeProbe.Freeze> stops = FreezeProbe.wholeMachine(freezes);
+        // client stamps are System.nanoTime(), the probes' epoch ms
+        double epochMsAtNanoZero = System.currentTimeMillis() - System.nanoTime() / 1e6;
+        double netMax = 0;
         long from = phases.stream().mapToLong(Segment::from).min().orElseThrow();
         long until = phases.stream().mapToLong(Segment::until).max().orElseThrow();
         Map<String, Stamps> byPhase = new LinkedHashMap<>();
@@ -266,7 +279,11 @@ final class ClientImpact {
                 long begin = c.begins.values[i];
                 for (Segment s : phases) {
                     if (begin >= s.from && begin < s.until) {
-                        byPhase.computeIfAbsent(s.phase, p -> new Stamps()).add(c.ends.values[i] - begin);
+                        long end = c.ends.values[i];
+                        byPhase.computeIfAbsent(s.phase, p -> new Stamps()).add(end - begin);
+                        long stopped = FreezeProbe.stoppedWithin(stops, (long) (epochMsAtNanoZero + begin / 1e6),
+                                (long) Math.ceil(epochMsAtNanoZero + end / 1e6));
+                        netMax = Math.max(netMax, (end - begin) / 1e6 - stopped);
                         transactions++;
                         break;
                     }
@@ -289,7 +306,8 @@ final class ClientImpact {
         for (Segment s : phases) {
             phaseSeconds.merge(s.phase, (s.until - s.from) / 1e9, Double::sum);
         }
-        return new Result((until - from) / 1e9, transactions, failed, latencies, phaseSeconds, freeze);
+        return new Result((until - from) / 1e9, transactions, failed, latencies, phaseSeconds,
+                FreezeProbe.longest(freezes), netMax);
     }
 
     private static void longTransactions(String url, AtomicBoolean running) {

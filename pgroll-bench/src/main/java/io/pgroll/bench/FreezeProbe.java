@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -36,24 +37,29 @@ public final class FreezeProbe {
         }
     }
 
+    /** A stretch of time in epoch ms, [from, until]. */
+    record Freeze(long from, long until) {
+    }
+
     /**
-     * The longest gap any probe saw that overlaps [fromMs, untilMs] (epoch ms), or -1 when no probe runs: the files
-     * are those under the directory the system property {@code bench.freezes} names.
+     * The gaps each probe saw that overlap [fromMs, untilMs] (epoch ms), one list per probe, or null when no probe
+     * runs: the files are those under the directory the system property {@code bench.freezes} names.
      */
-    static long longestFreeze(long fromMs, long untilMs) throws IOException {
+    static List<List<Freeze>> freezes(long fromMs, long untilMs) throws IOException {
         String dir = System.getProperty("bench.freezes");
         if (dir == null || !Files.isDirectory(Path.of(dir))) {
-            return -1;
+            return null;
         }
         List<Path> files;
         try (Stream<Path> listing = Files.list(Path.of(dir))) {
             files = listing.toList();
         }
         if (files.isEmpty()) {
-            return -1;
+            return null;
         }
-        long longest = 0;
+        List<List<Freeze>> probes = new ArrayList<>();
         for (Path file : files) {
+            List<Freeze> gaps = new ArrayList<>();
             for (String line : Files.readAllLines(file)) {
                 String[] fields = line.trim().split(" ");
                 if (fields.length != 2) {
@@ -62,10 +68,51 @@ public final class FreezeProbe {
                 long end = Long.parseLong(fields[0]);
                 long gap = Long.parseLong(fields[1]);
                 if (end >= fromMs && end - gap <= untilMs) {
-                    longest = Math.max(longest, gap);
+                    gaps.add(new Freeze(end - gap, end));
                 }
             }
+            probes.add(gaps);
         }
-        return longest;
+        return probes;
+    }
+
+    /** The longest gap of any probe, or -1 when no probe runs. */
+    static long longest(List<List<Freeze>> probes) {
+        return probes == null ? -1 : probes.stream().flatMap(List::stream).mapToLong(f -> f.until() - f.from())
+                .max().orElse(0);
+    }
+
+    /**
+     * The stretches when every probe was held at once, the whole machine stopped: while one CPU alone is held, a
+     * client on the other still runs.
+     */
+    static List<Freeze> wholeMachine(List<List<Freeze>> probes) {
+        if (probes == null) {
+            return List.of();
+        }
+        List<Freeze> common = probes.get(0);
+        for (List<Freeze> other : probes.subList(1, probes.size())) {
+            List<Freeze> both = new ArrayList<>();
+            for (Freeze a : common) {
+                for (Freeze b : other) {
+                    long from = Math.max(a.from(), b.from());
+                    long until = Math.min(a.until(), b.until());
+                    if (from < until) {
+                        both.add(new Freeze(from, until));
+                    }
+                }
+            }
+            common = both;
+        }
+        return common;
+    }
+
+    /** How much of [fromMs, untilMs] the machine spent stopped, given {@link #wholeMachine} stretches. */
+    static long stoppedWithin(List<Freeze> stops, long fromMs, long untilMs) {
+        long stopped = 0;
+        for (Freeze f : stops) {
+            stopped += Math.max(0, Math.min(untilMs, f.until()) - Math.max(fromMs, f.from()));
+        }
+        return stopped;
     }
 }
