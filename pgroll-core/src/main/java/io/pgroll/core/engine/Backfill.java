@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * <p>When the backfill runs before the triggers exist (see {@link io.pgroll.core.plan.StartSchedule}), rows that
  * clients write meanwhile keep stale new columns; {@link #catchUp} rewrites them once the triggers are in place. They
  * are told apart by their transaction id: the backfill notes the oldest transaction running when it began and the
- * transaction of every batch, and a row written by any other transaction not older than that one is rewritten.
+ * transaction of every batch, and a row written by any other transaction not older than that one, and not newer than
+ * the triggers, is rewritten.
  *
  * <p>With no fixed batch size, batches grow or shrink to take about {@link StartOptions#batchTarget()}: a client
  * that writes a row of the running batch waits for the batch's commit, so the target bounds that wait. Throughput
@@ -251,10 +252,11 @@ final class Backfill {
      * The catch-up: finds, up to the table's size when the pass began, the rows that transactions other than the
      * backfill's wrote since it began, and rewrites them. Most rows need nothing, so the table is read in page ranges
      * by plain reads, which lock no row and so may span far more rows than a batch; only the rows found are then
-     * rewritten, by their position, at most as many per batch as the fill rewrote in a batch of the target time
-     * (clients' writes crowd in some ranges, the table's end say, where every row needs rewriting). A row that changed
-     * since it was found was written with the triggers in place and is left as it is: the UPDATE, re-reading it, no
-     * longer finds it at that position.
+     * rewritten, by their position, in batches sized to the target time and never larger than the fill's (clients'
+     * writes crowd in some ranges, the table's end say, where every row needs rewriting). Rows written after the
+     * triggers arrived are left out, so the pass does not chase the clients. A row that changed since it was found
+     * was written with the triggers in place and is left as it is: the UPDATE, re-reading it, no longer finds it at
+     * that position.
      */
     private long catchUpByPosition(String table, String regclass, String update) {
         Cursor cursor = cursors.get(table);
@@ -262,12 +264,19 @@ final class Backfill {
         Shape shape = shape(regclass, 0);
         long pages = at.has("pages") ? at.get("pages").asLong() : shape.pages();
         int batchRows = fillBatchRows.getOrDefault(table, FIRST_ADAPTIVE_BATCH);
-        // the catch-up follows the time target whatever the configured batch size
+        // The catch-up follows the time target whatever the configured batch size. Rows found are scattered, each
+        // rewrite dirtying a page of its own, so the rewrites are sized by their own time, from a tenth of a fill
+        // batch's rows.
         BatchSizer scan = BatchSizer.atMost(batchRows, MAX_BATCH, options.batchTarget());
-        // The fill's transactions as a constant array, so that each row's is looked up in a hash table (a row the
-        // catch-up itself moved further on is merely computed again). A fill of an empty table ran none.
+        BatchSizer rewrite = BatchSizer.atMost(Math.max(MIN_BATCH, batchRows / 10), batchRows, options.batchTarget());
+        // Transactions given an id from now on write with the triggers in place (these are installed), and so do
+        // the catch-up's own batches: their rows need nothing, however many clients write meanwhile.
+        String triggersOn = runner.query("SELECT CAST(pg_snapshot_xmax(pg_current_snapshot()) AS xid)::text").get(0).get(0);
+        // The fill's transactions as a constant array, so that each row's is looked up in a hash table. A fill of an
+        // empty table ran none.
         JsonNode xids = journal.read().orElseThrow().backfill().path(table).path("xids");
         String othersWrites = " AND age(r.xmin) <= age(CAST(" + Sql.literal(cursor.json.get("since").asText()) + " AS xid))"
+                + " AND age(r.xmin) > age(CAST(" + Sql.literal(triggersOn) + " AS xid))"
                 + " AND NOT r.xmin = ANY (CAST(" + Sql.literal(xids.isArray() ? xids.toString().replace('[', '{')
                 .replace(']', '}') : "{}") + " AS xid[]))";
         long done = 0;
@@ -281,13 +290,17 @@ final class Backfill {
             long end = Math.min(pages, page + Math.max(1, (long) (scan.size() / shape.rowsPerPage())));
             List<String> found = runner.query("SELECT r.ctid::text FROM " + regclass + " AS r WHERE r.ctid > "
                     + Sql.literal(after) + "::tid AND r.ctid < " + Sql.literal("(" + end + ",0)") + "::tid"
-                    + othersWrites + " ORDER BY r.ctid LIMIT " + batchRows).stream().map(row -> row.get(0)).toList();
+                    + othersWrites + " ORDER BY r.ctid LIMIT " + rewrite.size()).stream().map(row -> row.get(0)).toList();
             scan.record(System.nanoTime() - t0);
             // a full batch may leave rows in the range: the next read goes on after the last row found
-            after = found.size() == batchRows ? found.get(found.size() - 1) : "(" + end + ",0)";
+            after = found.size() == rewrite.size() ? found.get(found.size() - 1) : "(" + end + ",0)";
             String ctids = found.stream().map(c -> '"' + c + '"').collect(Collectors.joining(",", "{", "}"));
+            long t1 = System.nanoTime();
             done += batch(update, "r.ctid = ANY (CAST(" + Sql.literal(ctids) + " AS tid[]))", table, CATCH_UP,
                     pageOf(after) >= pages ? Map.of("done", true) : Map.of("page", pageOf(after), "pages", pages));
+            if (!found.isEmpty()) {
+                rewrite.record(System.nanoTime() - t1);
+            }
             pause();
         }
     }
